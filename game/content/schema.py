@@ -1,0 +1,185 @@
+"""Pydantic schemas for content files: sectors, firms and scenarios.
+
+Content is validated once, at load; the engine trusts it afterwards. Units are in the
+field names or their descriptions: money in ¥ billion (``_bn``), land in hectares
+(``_ha``), rates per year unless a name says ``_q`` (per quarter).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = str  # lower-case words joined by '-', e.g. "memory-chips"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+ARCHETYPES = ("player", "herd-chaser", "land-addict", "cautious", "copycat")
+Archetype = Literal["player", "herd-chaser", "land-addict", "cautious", "copycat"]
+InitialStage = Literal["prospect", "building", "ramping", "operating", "listed"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SectorDef(Strict):
+    """A national market: demand, how firms build capacity in it, and its economics.
+
+    Capacity and demand are measured in ¥ bn of annual output at the reference price
+    (price index 1.0), so revenue = output x price index.
+    """
+
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=60)
+    description: str = ""
+    demand_bn: float = Field(gt=0, description="national demand at the start, ¥ bn of output a year")
+    demand_growth: float = Field(ge=-0.5, le=1.0, description="trend growth of demand per year")
+    cycle_amplitude: float = Field(ge=0, lt=1, description="swing of the demand cycle, share of trend")
+    cycle_years: float = Field(gt=0, le=30, description="length of one demand cycle in years")
+    cycle_phase: float = Field(default=0.0, description="where the cycle starts, in years")
+    shock_sd: float = Field(ge=0, le=0.5, description="sd of quarterly demand shocks (log)")
+    shock_persistence: float = Field(default=0.7, ge=0, lt=1, description="AR(1) weight of last quarter's shock")
+    other_capacity_share: float = Field(
+        gt=0, le=2,
+        description="capacity held by the rest of the country at the start, as a share of demand",
+    )
+    other_capacity_growth: float = Field(ge=-0.5, le=1.0, description="growth per year of the rest of the country's capacity")
+    price_elasticity: float = Field(gt=0, le=5, description="price moves as (demand/capacity)^(1/elasticity)")
+    price_floor: float = Field(default=0.35, gt=0, lt=1)
+    price_ceiling: float = Field(default=2.5, gt=1, le=10)
+    capex_per_capacity: float = Field(gt=0, description="¥ bn of capex per ¥ bn of annual capacity")
+    build_quarters: int = Field(ge=1, le=40, description="quarters from groundbreaking to first output")
+    ramp_quarters: int = Field(ge=1, le=40, description="quarters for yield to approach maturity")
+    start_yield: float = Field(default=0.3, gt=0, le=1, description="share of capacity usable when output starts")
+    learning_rate: float = Field(ge=0, lt=0.5, description="unit cost falls by this share per doubling of cumulative output")
+    unit_cost: float = Field(gt=0, lt=2, description="mature cash cost per ¥ of output at reference price")
+    fixed_cost_share: float = Field(ge=0, lt=0.5, description="yearly fixed cost as a share of capex")
+    jobs_per_bn: float = Field(ge=0, description="jobs (thousands) per ¥ bn of annual capacity")
+    value_added_share: float = Field(gt=0, le=1, description="share of revenue that is local value added (GDP)")
+    tax_rate: float = Field(ge=0, lt=0.5, description="local taxes as a share of revenue")
+    horizon: Literal["short", "medium", "long"] = Field(
+        description="how long private investors must wait for returns; long-horizon sectors scare them early"
+    )
+    inputs: list[Id] = Field(default_factory=list, description="sectors whose output this sector buys (its supply chain)")
+    valuation_multiple: float = Field(gt=0, le=30, description="enterprise value over annual revenue in a normal market")
+
+
+class FirmDef(Strict):
+    """A firm, present at the start or arriving later as a prospect asking for terms."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=60)
+    description: str = ""
+    sector: Id
+    city: Id = Field(description="the city where the firm is or wants to be")
+    stage: InitialStage = "operating"
+    capacity_bn: float = Field(gt=0, description="annual capacity, ¥ bn of output at reference price")
+    cash_bn: float = Field(ge=0)
+    debt_bn: float = Field(default=0.0, ge=0)
+    quality: float = Field(default=0.5, ge=0, le=1, description="management and technology strength; weak firms burn cash")
+    arrives_turn: int = Field(default=0, ge=0, description="turn when a prospect appears")
+    ask_bn: float = Field(default=0.0, ge=0, description="equity a prospect asks for, ¥ bn")
+    offered_stake: float = Field(default=0.0, ge=0, le=1, description="stake the city gets for the whole ask")
+    city_stake: float = Field(default=0.0, ge=0, le=1, description="stake the city already holds")
+    history: str = Field(default="", description="what really happened, for the end report")
+
+
+class LandCyclePoint(Strict):
+    year: float
+    index: float = Field(gt=0, le=20, description="macro land demand index; 1.0 = start of the scenario")
+
+
+class GrowthPoint(Strict):
+    year: float
+    rate: float = Field(ge=-0.3, le=0.5, description="national nominal GDP growth per year")
+
+
+class CityDef(Strict):
+    """The player's city or a rival. Money in ¥ bn, land in hectares."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=40)
+    archetype: Archetype
+    gdp_bn: float = Field(gt=0, description="GDP at the start, ¥ bn a year")
+    population_m: float = Field(gt=0, description="residents, millions")
+    treasury_bn: float = Field(ge=0)
+    debt_bn: float = Field(default=0.0, ge=0)
+    land_bank_ha: float = Field(ge=0, description="developable land the city can still sell, ha")
+    land_price_bn_per_ha: float = Field(gt=0, description="land price at the start, ¥ bn per ha")
+    infrastructure: float = Field(default=1.0, gt=0, le=10, description="infrastructure index, 1.0 = ordinary")
+    tax_take: float = Field(default=0.075, gt=0, lt=0.5, description="local tax revenue from the base economy, share of GDP")
+    transfers_share: float = Field(default=0.02, ge=0, lt=0.5, description="transfers from the province, share of GDP")
+    spending_share: float = Field(default=0.11, gt=0, lt=0.6, description="core spending (salaries, services), share of GDP")
+    development_share: float = Field(default=0.04, ge=0, lt=0.3, description="development spending the city wants, share of GDP; cut when the treasury runs dry")
+    growth_premium: float = Field(default=0.0, ge=-0.2, le=0.3, description="base-economy growth above the national rate, per year")
+    land_absorption_ha: float = Field(default=150.0, gt=0, description="hectares a quarter the land market absorbs before prices sag")
+    land_share: float = Field(default=0.4, ge=0, lt=1, description="land revenue over fiscal revenue in the year before the start")
+
+
+class ScoreWeights(Strict):
+    gdp_growth: float = Field(default=0.35, ge=0)
+    land_share_drop: float = Field(default=0.25, ge=0)
+    portfolio: float = Field(default=0.2, ge=0)
+    debt_discipline: float = Field(default=0.1, ge=0)
+    jobs: float = Field(default=0.1, ge=0)
+
+
+class HistoryPoint(Strict):
+    """A real figure the end report compares with (metric names from shared data)."""
+
+    metric: str
+    year: int
+    value: float
+    unit: str
+    label: str = ""
+
+
+class ScenarioDef(Strict):
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=60)
+    description: str
+    difficulty: Literal["tutorial", "easy", "normal", "hard"]
+    start_year: int = Field(ge=1990, le=2100)
+    start_quarter: int = Field(default=1, ge=1, le=4)
+    turns: int = Field(ge=1, le=200)
+    seed: int = Field(default=2008, ge=0)
+    attention_per_turn: int = Field(default=3, ge=1, le=10)
+    player_city: Id
+    cities: list[CityDef] = Field(min_length=2)
+    sectors: list[Id] = Field(min_length=1)
+    firms: list[Id] = Field(default_factory=list)
+    land_cycle: list[LandCyclePoint] = Field(min_length=1)
+    macro_growth: list[GrowthPoint] = Field(min_length=1)
+    bond_rate: float = Field(default=0.045, ge=0, lt=0.3, description="yearly coupon of city bonds at a low debt ratio")
+    debt_limit_ratio: float = Field(default=2.5, gt=0, description="debt over yearly revenue the province tolerates")
+    victory: str = Field(description="what the player must achieve, in words")
+    score: ScoreWeights = ScoreWeights()
+    history: list[HistoryPoint] = Field(default_factory=list)
+    tips: list[str] = Field(default_factory=list, description="tutorial hints shown turn by turn")
+
+    @model_validator(mode="after")
+    def _check_references(self) -> ScenarioDef:
+        ids = [c.id for c in self.cities]
+        if len(set(ids)) != len(ids):
+            raise ValueError("city ids must be unique")
+        if self.player_city not in ids:
+            raise ValueError(f"player_city {self.player_city!r} is not one of cities {ids}")
+        player = next(c for c in self.cities if c.id == self.player_city)
+        if player.archetype != "player":
+            raise ValueError("the player's city must have archetype 'player'")
+        if sum(c.archetype == "player" for c in self.cities) != 1:
+            raise ValueError("exactly one city has archetype 'player'")
+        for name in ("land_cycle", "macro_growth"):
+            years = [p.year for p in getattr(self, name)]
+            if years != sorted(years):
+                raise ValueError(f"{name} points must be in order of year")
+        return self
+
+
+class PackDef(Strict):
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    description: str = ""
+    requires: list[Id] = Field(default_factory=list)

@@ -1,0 +1,56 @@
+"""Score and grade from the scenario's weights, and the end-of-game summary numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.state import State
+from game.engine.tick import debt_ratio, land_share, portfolio_value
+from game.engine.world import FAILED, World
+
+GRADES = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "E"))
+CRISIS_PENALTY = 0.5
+
+
+def components(world: World, state: State) -> dict[str, np.ndarray]:
+    """Each score component in [0, 1] for the player's city, [W] each."""
+    p = world.player
+    city = world.cities[p]
+    years = max(state.turn / 4.0, 0.25)
+    cagr = (state.gdp[:, p] / city.gdp_bn) ** (1.0 / years) - 1.0
+    macro = float(np.mean(world.macro_growth[: max(state.turn, 1)]))
+    # 1.0 when the city outgrows the nation by 5 points a year; 0.5 when it keeps pace
+    gdp_growth = np.clip(0.5 + (cagr - macro) / 0.10, 0.0, 1.0)
+    start_share = city.land_share
+    land_drop = np.clip((start_share - land_share(state)[:, p]) / max(start_share, 1e-9), 0.0, 1.0)
+    # A city that stops selling land while growing no faster than the nation gets little credit.
+    land_drop = land_drop * np.clip(gdp_growth * 2.0 - 0.5, 0.0, 1.0)
+    invested = state.invested[:, p]
+    value = portfolio_value(state)[:, p] + state.realised[:, p]
+    moic = np.where(invested > 0, value / np.maximum(invested, 1e-9), 0.0)
+    portfolio = np.clip((moic - 0.5) / 2.0, 0.0, 1.0)
+    debt = np.clip(1.0 - debt_ratio(state)[:, p] / world.scenario.debt_limit_ratio, 0.0, 1.0)
+    jobs0 = city.population_m * 550.0
+    jobs = np.clip(0.5 + (state.jobs[:, p] / jobs0 - 1.0) / (0.03 * years * 4), 0.0, 1.0)
+    return {"gdp_growth": gdp_growth, "land_share_drop": land_drop, "portfolio": portfolio,
+            "debt_discipline": debt, "jobs": jobs}
+
+
+def score(world: World, state: State) -> np.ndarray:
+    """0-100 per world; halved after a fiscal crisis."""
+    weights = world.scenario.score.model_dump()
+    parts = components(world, state)
+    total = sum(weights[k] * parts[k] for k in parts) / max(sum(weights.values()), 1e-9)
+    total = 100.0 * total
+    return np.where(state.crisis[:, world.player], total * CRISIS_PENALTY, total)
+
+
+def grade(points: float) -> str:
+    return next(letter for floor, letter in GRADES if points >= floor)
+
+
+def failed_firms(world: World, state: State, city: int | None = None) -> np.ndarray:
+    failed = state.stage == FAILED
+    if city is not None:
+        failed &= state.firm_city == city
+    return failed.sum(axis=1)

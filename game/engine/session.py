@@ -1,0 +1,351 @@
+"""One game: a World, its one-world State, the action log, undo, news and history.
+
+The UI talks only to a Session: it builds actions, asks ``check``/``preview``, calls
+``act`` and ``end_turn``, and renders the news and numbers the session returns as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.engine import actions as act_mod
+from game.engine import scoring
+from game.engine.actions import Action, Pass
+from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
+from game.engine.state import State, new_state, state_hash
+from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
+from game.engine.world import (
+    DISTRESSED,
+    FAILED,
+    NOT_YET,
+    PROSPECT,
+    RAMPING,
+    STAGE_NAMES,
+    WITHDRAWN,
+    World,
+)
+
+
+@dataclass(frozen=True)
+class News:
+    turn: int
+    kind: str  # "firm", "land", "market", "fiscal", "action", "game"
+    text: str
+    severity: str = "info"  # "info", "good", "warning", "bad"
+
+
+class Refused(Exception):
+    """An action the engine will not take; ``reasons`` says why in plain words."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass
+class Snapshot:
+    """Headline numbers of the player's city after a turn (the history the UI charts)."""
+
+    turn: int
+    date: str
+    treasury: float
+    debt: float
+    gdp: float
+    base_gdp: float
+    jobs: float
+    land_share: float
+    land_bank: float
+    land_price: float
+    land_cycle: float
+    portfolio: float
+    score: float
+    ledger: dict[str, float]
+    firm_gdp: dict[str, float]
+    prices: dict[str, float]
+
+
+HEADLINES = ("treasury", "debt", "gdp", "jobs", "land_share", "portfolio")
+
+
+@dataclass
+class Session:
+    world: World
+    state: State
+    log: list[list[dict]] = field(default_factory=list)  # actions per turn, as plain data
+    news: list[News] = field(default_factory=list)
+    history: list[Snapshot] = field(default_factory=list)
+    _turn_start: State | None = None
+
+    @classmethod
+    def start(cls, world: World, seed: int | None = None) -> Session:
+        state = new_state(world, 1, seed=seed)
+        s = cls(world=world, state=state)
+        begin_turn(world, state)
+        s._open_turn()
+        s.history.append(s.snapshot())
+        s.news.append(News(0, "game", f"{world.cities[world.player].name}, {world.date_label(0)}. "
+                           f"{world.scenario.victory}"))
+        s._announce_prospects(before=None)
+        return s
+
+    # ----- reading -------------------------------------------------------------------
+    @property
+    def player(self) -> int:
+        return self.world.player
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def date(self) -> str:
+        return self.world.date_label(self.state.turn)
+
+    @property
+    def over(self) -> bool:
+        return bool(self.state.over[0]) or self.state.turn >= self.world.turns
+
+    @property
+    def crisis(self) -> bool:
+        return bool(self.state.crisis[0, self.player])
+
+    @property
+    def actions_this_turn(self) -> list[dict]:
+        return self.log[self.state.turn]
+
+    def hash(self) -> str:
+        return state_hash(self.state)
+
+    def score(self) -> float:
+        return float(scoring.score(self.world, self.state)[0])
+
+    def snapshot(self) -> Snapshot:
+        st, p, w = self.state, self.player, self.world
+        fs = w.firm_sector
+        va = st.revenue_f[0] * 4 * w.sector_params["value_added_share"][fs]
+        firm_gdp = {w.firm_name(f): float(va[f]) for f in range(w.n_firms)
+                    if st.firm_city[0, f] == p and va[f] > 0}
+        return Snapshot(
+            turn=st.turn, date=self.date, treasury=float(st.treasury[0, p]),
+            debt=float(st.debt[0, p]), gdp=float(st.gdp[0, p]), base_gdp=float(st.base_gdp[0, p]),
+            jobs=float(st.jobs[0, p]), land_share=float(land_share(st)[0, p]),
+            land_bank=float(st.land_bank[0, p]), land_price=float(st.land_price[0, p]),
+            land_cycle=float(w.land_cycle[min(st.turn, w.turns)]),
+            portfolio=float(portfolio_value(st)[0, p]), score=self.score(),
+            ledger={k: float(v) for k, v in zip(CATEGORY_IDS, st.ledger[0, p], strict=True)},
+            firm_gdp=firm_gdp,
+            prices={s.name: float(st.price[0, i]) for i, s in enumerate(w.sectors)},
+        )
+
+    def firms(self) -> list[dict]:
+        """Firms the player can see (arrived, in any city), as rows for a table."""
+        st, w = self.state, self.world
+        rows = []
+        for f in range(len(w.firms)):
+            stage = int(st.stage[0, f])
+            if stage == NOT_YET:
+                continue
+            c = int(st.firm_city[0, f])
+            rows.append({
+                "id": w.firms[f].id, "name": w.firms[f].name, "sector": w.sectors[w.firm_sector[f]].name,
+                "city": w.cities[c].name, "mine": c == self.player, "stage": STAGE_NAMES[stage],
+                "capacity": float(st.capacity_f[0, f]), "yield": float(st.yield_f[0, f]),
+                "cash": float(st.cash[0, f]), "profit": float(st.profit_f[0, f]),
+                "valuation": float(st.valuation[0, f]), "stake": float(st.stake[0, f, self.player]),
+                "jobs": float(st.jobs_f[0, f]), "ask": float(w.firm_ask[f]),
+                "offered_stake": float(w.firm_offered_stake[f]),
+                "waited": int(st.waited[0, f]), "description": w.firms[f].description,
+            })
+        return rows
+
+    def headline(self) -> dict[str, float]:
+        st, p = self.state, self.player
+        return {
+            "treasury": float(st.treasury[0, p]), "debt": float(st.debt[0, p]),
+            "gdp": float(st.gdp[0, p]), "jobs": float(st.jobs[0, p]),
+            "land_share": float(land_share(st)[0, p]), "land_bank": float(st.land_bank[0, p]),
+            "land_price": float(st.land_price[0, p]), "portfolio": float(portfolio_value(st)[0, p]),
+            "debt_ratio": float(debt_ratio(st)[0, p]), "attention": float(st.attention[0, p]),
+        }
+
+    def ledger_rows(self, turn: int | None = None) -> list[tuple[str, float]]:
+        """(label, ¥ bn) for every non-zero category of a turn (default: the last closed one)."""
+        if turn is None:
+            snap = self.history[-1]
+            flows = snap.ledger
+        else:
+            flows = next(s.ledger for s in self.history if s.turn == turn)
+        return [(CATEGORY_LABELS[k], v) for k, v in flows.items() if abs(v) > 1e-9]
+
+    # ----- acting --------------------------------------------------------------------
+    def check(self, action: Action) -> list[str]:
+        return act_mod.check(self.world, self.state, self.player, action)
+
+    def preview(self, action: Action) -> dict[str, tuple[float, float]]:
+        """Headline numbers before and after the action, without taking it."""
+        reasons = self.check(action)
+        if reasons:
+            raise Refused(reasons)
+        before = self._preview_numbers(self.state, action)
+        trial = self.state.copy()
+        act_mod.apply(self.world, trial, self.player, action)
+        after = self._preview_numbers(trial, action)
+        return {k: (before[k], after[k]) for k in before}
+
+    def _preview_numbers(self, st: State, action: Action) -> dict[str, float]:
+        p = self.player
+        out = {"treasury": float(st.treasury[0, p]), "debt": float(st.debt[0, p]),
+               "land_bank": float(st.land_bank[0, p]), "land_price": float(st.land_price[0, p]),
+               "attention": float(st.attention[0, p])}
+        if isinstance(action, act_mod.InvestEquity) and action.firm in self.world.firm_index:
+            f = self.world.firm_index[action.firm]
+            out["stake"] = float(st.stake[0, f, p])
+        if isinstance(action, act_mod.BuildInfrastructure):
+            out["infrastructure"] = float(st.infrastructure[0, p])
+        return out
+
+    def act(self, action: Action) -> None:
+        """Take an action now, or raise Refused with the reasons."""
+        reasons = self.check(action)
+        if reasons:
+            raise Refused(reasons)
+        act_mod.apply(self.world, self.state, self.player, action)
+        self.log[self.state.turn].append(action.model_dump())
+        self.news.append(News(self.state.turn, "action", action.describe(self.world)))
+
+    def undo(self) -> bool:
+        """Take back the last action of this turn; False when there is none."""
+        turn_log = self.log[self.state.turn]
+        if not turn_log:
+            return False
+        kept = turn_log[:-1]
+        self.state = self._turn_start.copy()
+        self.log[self.state.turn] = []
+        for n in range(len(self.news) - 1, -1, -1):
+            if self.news[n].turn == self.state.turn and self.news[n].kind == "action":
+                del self.news[n]
+                break
+        for data in kept:
+            act_mod.apply(self.world, self.state, self.player, act_mod.parse_action(data))
+            self.log[self.state.turn].append(data)
+        return True
+
+    def end_turn(self) -> list[News]:
+        """Resolve the quarter; returns the news it produced."""
+        if self.over:
+            return []
+        if not self.log[self.state.turn]:
+            self.log[self.state.turn].append(Pass().model_dump())
+        before = self.state.copy()
+        end_turn(self.world, self.state)
+        self.history.append(self.snapshot())
+        start = len(self.news)
+        self._report(before)
+        if not self.over:
+            begin_turn(self.world, self.state)
+            self._open_turn()
+            self._announce_prospects(before)
+        else:
+            self._game_over()
+        return self.news[start:]
+
+    def _open_turn(self) -> None:
+        while len(self.log) <= self.state.turn:
+            self.log.append([])
+        self._turn_start = self.state.copy()
+
+    # ----- news ----------------------------------------------------------------------
+    def _say(self, kind: str, text: str, severity: str = "info") -> None:
+        self.news.append(News(self.state.turn, kind, text, severity))
+
+    def _announce_prospects(self, before: State | None) -> None:
+        st, w = self.state, self.world
+        for f in range(len(w.firms)):
+            if st.stage[0, f] == PROSPECT and (before is None or before.stage[0, f] != PROSPECT):
+                if st.firm_city[0, f] == self.player:
+                    self._say("firm", f"{w.firms[f].name} ({w.sectors[w.firm_sector[f]].name}) asks for "
+                              f"¥{w.firm_ask[f]:.1f} bn for {w.firm_offered_stake[f]:.0%} to build here. "
+                              f"It will wait {4} quarters.", "good")
+
+    def _report(self, before: State) -> None:
+        st, w, p = self.state, self.world, self.player
+        for f in range(len(w.firms)):
+            old, new = int(before.stage[0, f]), int(st.stage[0, f])
+            if old == new:
+                continue
+            name = w.firms[f].name
+            where = w.cities[int(st.firm_city[0, f])].name
+            mine = st.firm_city[0, f] == p
+            if old == PROSPECT and new != WITHDRAWN and not mine:
+                self._say("firm", f"{name} gave up waiting and went to {where}.", "bad")
+            elif new == WITHDRAWN:
+                self._say("firm", f"{name} gave up waiting and dropped its plan.", "warning")
+            elif new == RAMPING and mine:
+                self._say("firm", f"{name} finished building and started production.", "good")
+            elif new == DISTRESSED and mine:
+                self._say("firm", f"{name} ran out of cash: a cash crunch. It fails in a year "
+                          "unless someone puts money in.", "bad")
+            elif new == FAILED:
+                self._say("firm", f"{name} in {where} failed.", "bad" if mine else "info")
+            elif old == DISTRESSED and mine:
+                self._say("firm", f"{name} is out of its cash crunch.", "good")
+            elif mine and new > old:
+                self._say("firm", f"{name} is now {STAGE_NAMES[new]}.", "info")
+        for i, s in enumerate(w.sectors):
+            p0, p1 = before.price[0, i], st.price[0, i]
+            if p1 < 0.8 * p0:
+                self._say("market", f"{s.name} prices fell {1 - p1 / p0:.0%}: capacity is outrunning demand.", "warning")
+            elif p1 > 1.2 * p0:
+                self._say("market", f"{s.name} prices rose {p1 / p0 - 1:.0%}.", "info")
+        d_tr = st.treasury[0, p] - before.treasury[0, p]
+        self._say("fiscal", f"The quarter closed: treasury {d_tr:+,.1f} to ¥{st.treasury[0, p]:,.1f} bn; "
+                  f"GDP ¥{st.gdp[0, p]:,.0f} bn a year; land share {land_share(st)[0, p]:.0%}.")
+        if st.treasury[0, p] < 0.02 * st.gdp[0, p] / 4 and not st.crisis[0, p]:
+            self._say("fiscal", "The treasury is nearly empty: development spending is being cut.", "warning")
+
+    def _game_over(self) -> None:
+        if self.crisis:
+            self._say("game", "Fiscal crisis: the treasury could not pay the city's bills. "
+                      "The province has taken over the budget.", "bad")
+        else:
+            self._say("game", f"The scenario has ended in {self.date}.", "good")
+
+    # ----- end -----------------------------------------------------------------------
+    def end_report(self) -> dict:
+        """Everything the end screen shows, as data."""
+        st, w, p = self.state, self.world, self.player
+        points = self.score()
+        first = self.history[0]
+        cities = []
+        for c, city in enumerate(w.cities):
+            cities.append({
+                "name": city.name, "archetype": city.archetype, "gdp": float(st.gdp[0, c]),
+                "gdp_start": city.gdp_bn, "land_share": float(land_share(st)[0, c]),
+                "debt": float(st.debt[0, c]), "treasury": float(st.treasury[0, c]),
+                "land_bank": float(st.land_bank[0, c]),
+                "portfolio": float(portfolio_value(st)[0, c]),
+                "failed_firms": int(((st.stage[0] == FAILED) & (st.firm_city[0] == c)).sum()),
+                "crisis": bool(st.crisis[0, c]),
+            })
+        return {
+            "scenario": w.scenario.name, "date": self.date, "turns": st.turn,
+            "crisis": self.crisis, "score": points, "grade": scoring.grade(points),
+            "components": {k: float(v[0]) for k, v in scoring.components(w, st).items()},
+            "gdp_start": first.gdp, "gdp_end": float(st.gdp[0, p]),
+            "land_share_start": w.cities[p].land_share, "land_share_end": float(land_share(st)[0, p]),
+            "debt_ratio": float(debt_ratio(st)[0, p]), "jobs_start": first.jobs,
+            "jobs_end": float(st.jobs[0, p]), "invested": float(st.invested[0, p]),
+            "portfolio": float(portfolio_value(st)[0, p]), "realised": float(st.realised[0, p]),
+            "written_off": float(st.written_off[0, p]),
+            "failed_firms": int(scoring.failed_firms(w, st, p)[0]),
+            "cities": cities,
+            "history": [h.model_dump() for h in w.scenario.history],
+            "firm_history": [{"name": f.name, "history": f.history} for f in w.firms if f.history],
+            "hash": self.hash(),
+        }
+
+
+def headline_series(history: list[Snapshot], name: str) -> np.ndarray:
+    return np.array([getattr(s, name) for s in history], dtype=np.float64)

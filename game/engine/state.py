@@ -1,0 +1,224 @@
+"""The mutable state of one or many worlds: numpy arrays with the world axis first.
+
+Shapes: W worlds, C cities, S sectors, F firm slots, K ledger categories.
+Randomness is drawn up front from one numpy Generator per world, seeded by
+(scenario seed, world index), so a world plays the same alone or in a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from game.engine.ledger import N_CATEGORIES
+from game.engine.world import (
+    BUILDING,
+    NOT_YET,
+    OPERATING,
+    PRODUCING,
+    RAMPING,
+    STAGE_CODES,
+    World,
+)
+
+N_UNIFORM_LANES = 16  # uniform draws per world per turn, each lane with one fixed use
+LANE_PROSPECT_CITY = 0
+LANE_RIVAL = 1
+
+
+@dataclass
+class Noise:
+    """Pre-drawn random numbers, drawn in a fixed order from one Generator per world.
+
+    normal[W, T, S] demand shocks, city_normal[W, T, C] growth shocks of each city's base
+    economy, uniform[W, T, L] lanes with one fixed use each.
+    """
+
+    normal: np.ndarray
+    city_normal: np.ndarray
+    uniform: np.ndarray
+
+    @classmethod
+    def draw(cls, seed: int, worlds: np.ndarray, turns: int, n_sectors: int, n_cities: int) -> Noise:
+        normal = np.empty((len(worlds), turns + 1, n_sectors))
+        city_normal = np.empty((len(worlds), turns + 1, n_cities))
+        uniform = np.empty((len(worlds), turns + 1, N_UNIFORM_LANES))
+        for i, w in enumerate(worlds):
+            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, int(w)])))
+            normal[i] = rng.standard_normal((turns + 1, n_sectors))
+            city_normal[i] = rng.standard_normal((turns + 1, n_cities))
+            uniform[i] = rng.random((turns + 1, N_UNIFORM_LANES))
+        return cls(normal, city_normal, uniform)
+
+    def take(self, idx: np.ndarray) -> Noise:
+        return Noise(self.normal[idx], self.city_normal[idx], self.uniform[idx])
+
+
+@dataclass
+class State:
+    turn: int
+    seed: int
+    world_ids: np.ndarray  # [W] world index within the scenario's seed (for the RNG)
+    over: np.ndarray  # [W] bool: the game ended early (fiscal crisis)
+    crisis: np.ndarray  # [W, C] bool: city hit a fiscal crisis
+    # cities [W, C]
+    treasury: np.ndarray
+    treasury_open: np.ndarray
+    debt: np.ndarray
+    land_bank: np.ndarray
+    land_price: np.ndarray  # ¥ bn per ha, what a small sale fetches now
+    land_pressure: np.ndarray  # 0..1, how much recent sales depress the price
+    land_sold_q: np.ndarray  # ha sold this turn
+    base_gdp: np.ndarray  # ¥ bn a year, the ordinary economy
+    gdp: np.ndarray  # ¥ bn a year
+    jobs: np.ndarray  # thousands
+    population: np.ndarray  # millions
+    infrastructure: np.ndarray
+    dev_fulfilment: np.ndarray  # share of wanted development spending actually paid last turn
+    attention: np.ndarray
+    invested: np.ndarray  # cumulative equity put into firms
+    realised: np.ndarray  # cumulative cash from stake sales
+    written_off: np.ndarray  # cumulative equity lost in failures
+    revenue_hist: np.ndarray  # [W, C, 4] fiscal revenue of the last four quarters
+    land_hist: np.ndarray  # [W, C, 4] land revenue of the last four quarters
+    ledger: np.ndarray  # [W, C, K] this turn's flows
+    # sectors [W, S]
+    demand: np.ndarray
+    demand_shock: np.ndarray
+    other_capacity: np.ndarray
+    capacity: np.ndarray
+    price: np.ndarray
+    # firms [W, F]
+    stage: np.ndarray
+    firm_city: np.ndarray
+    capacity_f: np.ndarray
+    build_left: np.ndarray
+    yield_f: np.ndarray
+    cum_output: np.ndarray
+    cash: np.ndarray
+    firm_debt: np.ndarray
+    revenue_f: np.ndarray  # ¥ bn this quarter
+    profit_f: np.ndarray
+    valuation: np.ndarray
+    jobs_f: np.ndarray
+    waited: np.ndarray
+    distress_q: np.ndarray
+    paid_in: np.ndarray  # equity raised so far, ¥ bn
+    stake: np.ndarray  # [W, F, C] each city's share of the firm
+
+    noise: Noise | None = None
+
+    @property
+    def n_worlds(self) -> int:
+        return self.treasury.shape[0]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if isinstance(getattr(self, f.name), np.ndarray)}
+
+    def copy(self) -> State:
+        new = State(**{f.name: getattr(self, f.name) for f in fields(self)})
+        for name, arr in self.arrays().items():
+            setattr(new, name, arr.copy())
+        return new
+
+    def take(self, idx: np.ndarray | list[int]) -> State:
+        """The sub-batch of worlds ``idx`` (a copy)."""
+        idx = np.asarray(idx)
+        new = self.copy()
+        for name, arr in self.arrays().items():
+            setattr(new, name, arr[idx].copy())
+        new.noise = self.noise.take(idx) if self.noise is not None else None
+        return new
+
+
+def sp_capex(world: World) -> np.ndarray:
+    """Capex per ¥ bn of capacity for each firm slot, [F]."""
+    return world.sector_params["capex_per_capacity"][world.firm_sector]
+
+
+def state_hash(state: State, world: int | None = None) -> str:
+    """SHA-256 over every state array (optionally of one world) and the turn."""
+    h = hashlib.sha256()
+    h.update(f"turn={state.turn};seed={state.seed}".encode())
+    for name, arr in sorted(state.arrays().items()):
+        part = arr if world is None else arr[world]
+        h.update(name.encode())
+        h.update(np.ascontiguousarray(part).tobytes())
+    return h.hexdigest()
+
+
+def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
+              first_world: int = 0) -> State:
+    """The state at turn 0 for ``n_worlds`` worlds numbered from ``first_world``."""
+    sc = world.scenario
+    seed = sc.seed if seed is None else seed
+    W, C, S, F = n_worlds, world.n_cities, world.n_sectors, world.n_firms
+    ids = np.arange(first_world, first_world + n_worlds)
+    cities = world.cities
+
+    def city_col(attr: str) -> np.ndarray:
+        return np.tile(np.array([getattr(c, attr) for c in cities], dtype=np.float64), (W, 1))
+
+    gdp = city_col("gdp_bn")
+    fiscal = gdp * (city_col("tax_take") + city_col("transfers_share")) / 4
+    land_share = city_col("land_share")
+    land_q = fiscal * land_share / (1 - land_share)
+    sp = world.sector_params
+    demand = np.tile(sp["demand_bn"], (W, 1))
+    other = demand * sp["other_capacity_share"]
+
+    stage = np.zeros((W, F), dtype=np.int8)
+    firm_city = np.zeros((W, F), dtype=np.int64)
+    cap = np.zeros((W, F))
+    build_left = np.zeros((W, F))
+    yld = np.zeros((W, F))
+    cash = np.zeros((W, F))
+    fdebt = np.zeros((W, F))
+    stake = np.zeros((W, F, C))
+    for i, f in enumerate(world.firms):
+        s = world.sector_index[f.sector]
+        st = STAGE_CODES[f.stage]
+        stage[:, i] = NOT_YET if (st == STAGE_CODES["prospect"] and f.arrives_turn > 0) else st
+        firm_city[:, i] = world.city_index[f.city]
+        cap[:, i] = f.capacity_bn
+        cash[:, i] = f.cash_bn
+        fdebt[:, i] = f.debt_bn
+        stake[:, i, world.city_index[f.city]] = f.city_stake
+        if st == BUILDING:
+            build_left[:, i] = sp["build_quarters"][s]
+        elif st == RAMPING:
+            yld[:, i] = sp["start_yield"][s]
+        elif st >= OPERATING:
+            yld[:, i] = 0.95
+    capacity = other + np.zeros((W, S))
+    for i, f in enumerate(world.firms):
+        if stage[0, i] in PRODUCING:
+            capacity[:, world.sector_index[f.sector]] += cap[:, i] * yld[:, i]
+
+    state = State(
+        turn=0, seed=seed, world_ids=ids, over=np.zeros(W, dtype=bool),
+        crisis=np.zeros((W, C), dtype=bool),
+        treasury=city_col("treasury_bn"), treasury_open=city_col("treasury_bn"),
+        debt=city_col("debt_bn"), land_bank=city_col("land_bank_ha"),
+        land_price=city_col("land_price_bn_per_ha"), land_pressure=np.zeros((W, C)),
+        land_sold_q=np.zeros((W, C)), base_gdp=gdp.copy(), gdp=gdp,
+        jobs=city_col("population_m") * 550.0,  # thousands employed, about 55% of residents
+        population=city_col("population_m"), infrastructure=city_col("infrastructure"),
+        dev_fulfilment=np.ones((W, C)), attention=np.full((W, C), float(sc.attention_per_turn)),
+        invested=np.zeros((W, C)), realised=np.zeros((W, C)), written_off=np.zeros((W, C)),
+        revenue_hist=np.repeat((fiscal + land_q)[:, :, None], 4, axis=2),
+        land_hist=np.repeat(land_q[:, :, None], 4, axis=2),
+        ledger=np.zeros((W, C, N_CATEGORIES)),
+        demand=demand, demand_shock=np.zeros((W, S)), other_capacity=other,
+        capacity=capacity, price=np.ones((W, S)),
+        stage=stage, firm_city=firm_city, capacity_f=cap, build_left=build_left,
+        yield_f=yld, cum_output=cap * yld, cash=cash, firm_debt=fdebt,
+        revenue_f=np.zeros((W, F)), profit_f=np.zeros((W, F)), valuation=np.zeros((W, F)),
+        jobs_f=np.zeros((W, F)), waited=np.zeros((W, F)), distress_q=np.zeros((W, F)),
+        paid_in=cap * sp_capex(world) * (stage >= BUILDING), stake=stake,
+        noise=Noise.draw(seed, ids, sc.turns, S, C),
+    )
+    return state

@@ -1,0 +1,100 @@
+"""Headless batches: many worlds of one scenario played by a scripted bot.
+
+Bots act for every world of the batch at once, through the same action functions the
+player uses; results are collected apart from the model (the final figures of each
+world, frozen at the turn its game ended).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from game.engine import actions as A
+from game.engine.scoring import failed_firms, score
+from game.engine.state import State, new_state
+from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
+from game.engine.world import World
+
+Bot = Callable[[World, State], None]
+
+
+def pass_bot(world: World, state: State) -> None:
+    """Does nothing: the city's economy runs on its own."""
+
+
+def land_addict_bot(world: World, state: State) -> None:
+    """Sells land at a fast pace every quarter and backs nothing."""
+    p = world.player
+    pace = 1.5 * world.city_params["land_absorption_ha"][p]
+    live = ~state.over & (state.land_bank[:, p] > 0)
+    A.apply(world, state, p, A.SellLand(hectares=pace), mask=live)
+
+
+BOTS: dict[str, Bot] = {"pass": pass_bot, "land-addict": land_addict_bot}
+
+METRICS = ("gdp", "treasury", "debt", "land_share", "portfolio", "score", "debt_ratio",
+           "failed_firms", "fiscal_crisis")
+
+
+def measure(world: World, state: State) -> dict[str, np.ndarray]:
+    p = world.player
+    return {
+        "gdp": state.gdp[:, p].copy(),  # ¥ bn a year
+        "treasury": state.treasury[:, p].copy(),
+        "debt": state.debt[:, p].copy(),
+        "land_share": land_share(state)[:, p],
+        "portfolio": portfolio_value(state)[:, p],
+        "score": score(world, state),
+        "debt_ratio": debt_ratio(state)[:, p],
+        "failed_firms": failed_firms(world, state).astype(np.float64),
+        "fiscal_crisis": state.crisis[:, p].astype(np.float64),
+    }
+
+
+def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int | None = None,
+               bot: Bot = pass_bot, progress: Callable[[int, int], None] | None = None,
+               ) -> tuple[State, dict[str, np.ndarray]]:
+    """Play ``n_worlds`` worlds for ``turns`` quarters; returns the state and final figures."""
+    turns = world.turns if turns is None else min(turns, world.turns)
+    state = new_state(world, n_worlds, seed=seed)
+    begin_turn(world, state)
+    final = measure(world, state)
+    for t in range(turns):
+        live = ~state.over
+        bot(world, state)
+        end_turn(world, state)
+        now = measure(world, state)
+        for k in final:
+            final[k] = np.where(live, now[k], final[k])
+        if t + 1 < turns:
+            begin_turn(world, state)
+        if progress is not None:
+            progress(t + 1, turns)
+    return state, final
+
+
+def summarise(values: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, v in values.items():
+        v = np.asarray(v, dtype=np.float64)
+        p10, p50, p90 = np.percentile(v, [10, 50, 90])
+        out[name] = {"mean": float(v.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+    return out
+
+
+def simulate(world: World, n_worlds: int, turns: int | None = None, seed: int | None = None,
+             bot: str = "pass", progress: Callable[[int, int], None] | None = None) -> dict:
+    """The JSON summary of a headless batch."""
+    t0 = time.perf_counter()
+    state, final = play_batch(world, n_worlds, turns, seed, BOTS[bot], progress)
+    seconds = time.perf_counter() - t0
+    return {
+        "scenario": world.scenario.id, "bot": bot, "worlds": n_worlds,
+        "turns": int(state.turn), "seed": world.scenario.seed if seed is None else seed,
+        "seconds": round(seconds, 4), "units": {"money": "¥ bn", "gdp": "¥ bn a year",
+                                                 "land_share": "share of fiscal revenue"},
+        "metrics": summarise(final),
+    }
