@@ -61,18 +61,23 @@ def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int 
     turns = world.turns if turns is None else min(turns, world.turns)
     state = new_state(world, n_worlds, seed=seed)
     begin_turn(world, state)
-    final = measure(world, state)
+    frozen: dict[str, np.ndarray] | None = None  # figures of worlds whose game ended early
+    ended = np.zeros(n_worlds, dtype=bool)
     for t in range(turns):
-        live = ~state.over
         bot(world, state)
         end_turn(world, state)
-        now = measure(world, state)
-        for k in final:
-            final[k] = np.where(live, now[k], final[k])
+        newly = state.over & ~ended
+        if newly.any():
+            now = measure(world, state)
+            frozen = now if frozen is None else {k: np.where(newly, now[k], frozen[k]) for k in now}
+            ended |= newly
         if t + 1 < turns:
             begin_turn(world, state)
         if progress is not None:
             progress(t + 1, turns)
+    final = measure(world, state)
+    if frozen is not None:
+        final = {k: np.where(ended, frozen[k], final[k]) for k in final}
     return state, final
 
 

@@ -65,10 +65,8 @@ def end_turn(world: World, state: State) -> None:
 
 def city_sum(state: State, values: np.ndarray, n_cities: int) -> np.ndarray:
     """Sum a [W, F] firm quantity into [W, C] by each firm's city."""
-    out = np.empty((values.shape[0], n_cities))
-    for c in range(n_cities):
-        out[:, c] = np.where(state.firm_city == c, values, 0.0).sum(axis=1)
-    return out
+    onehot = state.firm_city[:, :, None] == np.arange(n_cities)
+    return np.einsum("wf,wfc->wc", values, onehot.astype(values.dtype))
 
 
 def _prospects(world: World, state: State) -> None:

@@ -1,0 +1,79 @@
+"""Speed benchmark: prints one JSON object (a script, not a timed test).
+
+- end_turn_ms_median: one world (a Session, as the TUI plays it), ms per end turn,
+  median over every turn of several games;
+- world_turns_per_s: a batch of 10,000 worlds, world-turns per second over the scenario;
+- batch_seconds: wall time of that batch for --turns turns (target: 40 turns < 10 s);
+- bytes_per_world: state plus pre-drawn noise, per world;
+- cores: the machine's core count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from game.content.loader import load_content  # noqa: E402
+from game.engine.session import Session  # noqa: E402
+from game.engine.world import build_world  # noqa: E402
+from game.sim import play_batch  # noqa: E402
+
+
+def state_bytes(state) -> int:
+    total = sum(a.nbytes for a in state.arrays().values())
+    if state.noise is not None:
+        total += state.noise.normal.nbytes + state.noise.city_normal.nbytes + state.noise.uniform.nbytes
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="hefei-2008")
+    parser.add_argument("--worlds", type=int, default=10_000)
+    parser.add_argument("--turns", type=int, default=40)
+    parser.add_argument("--games", type=int, default=5, help="single-world games timed")
+    parser.add_argument("--repeats", type=int, default=3, help="batch runs; the median is reported")
+    args = parser.parse_args()
+
+    content = load_content()
+    world = build_world(content.scenario(args.scenario), content.sectors, content.firms)
+
+    per_turn = []
+    for g in range(args.games):
+        session = Session.start(world, seed=g)
+        while not session.over:
+            t0 = time.perf_counter()
+            session.end_turn()
+            per_turn.append((time.perf_counter() - t0) * 1000)
+
+    batch_times = []
+    state = None
+    for _ in range(args.repeats):
+        t0 = time.perf_counter()
+        state, _final = play_batch(world, args.worlds, args.turns)
+        batch_times.append(time.perf_counter() - t0)
+    batch = statistics.median(batch_times)
+
+    print(json.dumps({
+        "scenario": args.scenario,
+        "end_turn_ms_median": round(statistics.median(per_turn), 3),
+        "end_turn_ms_p90": round(sorted(per_turn)[int(0.9 * len(per_turn))], 3),
+        "single_turns_timed": len(per_turn),
+        "worlds": args.worlds,
+        "turns": args.turns,
+        "batch_seconds": round(batch, 3),
+        "world_turns_per_s": round(args.worlds * args.turns / batch),
+        "bytes_per_world": state_bytes(state) // args.worlds,
+        "cores": os.cpu_count(),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
