@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from game.content.loader import Content, load_content
@@ -25,3 +28,32 @@ def hefei(content: Content) -> World:
 @pytest.fixture(scope="session")
 def tutorial(content: Content) -> World:
     return make_world(content, "tutorial")
+
+
+# ----- helpers for the engine, content and CLI tests -------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def world_with(content: Content, scenario_id: str, firms: dict[str, dict] | None = None,
+               **scenario_changes) -> World:
+    """A base scenario's world with some firm fields (by id) or scenario fields changed."""
+    firm_defs = dict(content.firms)
+    for fid, changes in (firms or {}).items():
+        firm_defs[fid] = firm_defs[fid].model_copy(update=changes)
+    scenario = content.scenario(scenario_id).model_copy(update=scenario_changes)
+    return build_world(scenario, content.sectors, firm_defs)
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A writable copy of the base pack, to be broken by a test and loaded as a mod."""
+    dest = tmp_path / "pack"
+    shutil.copytree(REPO / "content", dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def custom_world(content: Content):
+    """``custom_world(scenario_id, firms={id: {field: value}}, **scenario_fields)``."""
+    return lambda scenario_id, firms=None, **changes: world_with(content, scenario_id, firms, **changes)
