@@ -63,6 +63,15 @@ class SectorDef(Strict):
     )
     inputs: list[Id] = Field(default_factory=list, description="sectors whose output this sector buys (its supply chain)")
     valuation_multiple: float = Field(gt=0, le=30, description="enterprise value over annual revenue in a normal market")
+    prospect_rate: float = Field(
+        default=0.6, ge=0, le=10,
+        description="new projects a year in this sector seeking a home among the scenario's cities",
+    )
+    prospect_capacity_bn: float = Field(default=5.0, gt=0, description="typical annual capacity of such a project, ¥ bn")
+    prospect_names: list[str] = Field(
+        default_factory=list, max_length=40,
+        description="names given to projects that appear during play (else 'Sector venture N')",
+    )
 
 
 class FirmDef(Strict):
@@ -115,6 +124,7 @@ class CityDef(Strict):
     growth_premium: float = Field(default=0.0, ge=-0.2, le=0.3, description="base-economy growth above the national rate, per year")
     land_absorption_ha: float = Field(default=150.0, gt=0, description="hectares a quarter the land market absorbs before prices sag")
     land_share: float = Field(default=0.4, ge=0, lt=1, description="land revenue over fiscal revenue in the year before the start")
+    credibility: float = Field(default=0.5, ge=0, le=1, description="how much investors trust the city's promises")
 
 
 class ScoreWeights(Strict):
@@ -157,6 +167,7 @@ class ScenarioDef(Strict):
     score: ScoreWeights = ScoreWeights()
     history: list[HistoryPoint] = Field(default_factory=list)
     tips: list[str] = Field(default_factory=list, description="tutorial hints shown turn by turn")
+    spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
 
     @model_validator(mode="after")
     def _check_references(self) -> ScenarioDef:

@@ -2,8 +2,8 @@
 
 ``check`` returns the reasons an action is refused (empty when it is allowed), naming
 the number that was short; it never raises. ``apply`` performs an allowed action in
-every world of the state (or those in ``mask``). The UI, bots, replays and tests all
-use these same objects.
+every world of the state (or those in ``mask``). The UI, bots, rivals, replays and tests
+all use these same objects.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from game.engine import land
+from game.engine import capital, land
+from game.engine.firms import start_building
 from game.engine.ledger import book
 from game.engine.state import State
-from game.engine.tick import debt_ratio, start_building
 from game.engine.world import (
     BUILDING,
     DISTRESSED,
@@ -28,21 +28,45 @@ from game.engine.world import (
     World,
 )
 
+FirmId = Annotated[str, Field(min_length=1, max_length=80)]
+SectorId = Annotated[str, Field(min_length=1, max_length=80)]
+
 
 class _Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    attention: int = 1  # major actions spend one point of attention
+    attention: int = Field(default=1, ge=0, le=1)  # major actions spend one point of attention
 
     def describe(self, world: World) -> str:  # pragma: no cover - overridden
         return self.kind  # type: ignore[attr-defined]
 
 
+def _firm_label(world: World, fid: str) -> str:
+    return world.firm_label(fid)
+
+
+def _sector_label(world: World, sid: str) -> str:
+    return world.sectors[world.sector_index[sid]].name if sid in world.sector_index else sid
+
+
 class SellLand(_Action):
+    """Sell land from the city's bank at auction."""
+
     kind: Literal["sell_land"] = "sell_land"
     hectares: float = Field(gt=0, le=100_000)
 
     def describe(self, world: World) -> str:
         return f"Sell {self.hectares:,.0f} ha of land"
+
+
+class GrantLand(_Action):
+    """Give industrial land to a prospect or a building firm: it lowers what it asks."""
+
+    kind: Literal["grant_land"] = "grant_land"
+    firm: FirmId
+    hectares: float = Field(gt=0, le=10_000)
+
+    def describe(self, world: World) -> str:
+        return f"Grant {self.hectares:,.0f} ha of industrial land to {_firm_label(world, self.firm)}"
 
 
 class IssueBonds(_Action):
@@ -62,13 +86,71 @@ class RepayBonds(_Action):
 
 
 class InvestEquity(_Action):
+    """Back a prospect (it builds here) or put new equity into one of the city's firms."""
+
     kind: Literal["invest_equity"] = "invest_equity"
-    firm: str = Field(min_length=1)
+    firm: FirmId
+    amount_bn: float = Field(gt=0, le=10_000)
+    from_fund: bool = False  # pay from the sector's guidance fund instead of the treasury
+
+    def describe(self, world: World) -> str:
+        src = " from the guidance fund" if self.from_fund else ""
+        return f"Invest ¥{self.amount_bn:,.1f} bn in {_firm_label(world, self.firm)}{src}"
+
+
+class RescueFirm(_Action):
+    """Put money into a distressed firm; with ``relocate`` it moves its headquarters here."""
+
+    kind: Literal["rescue_firm"] = "rescue_firm"
+    firm: FirmId
+    amount_bn: float = Field(gt=0, le=10_000)
+    relocate: bool = False
+
+    def describe(self, world: World) -> str:
+        move = " on condition it moves here" if self.relocate else ""
+        return f"Rescue {_firm_label(world, self.firm)} with ¥{self.amount_bn:,.1f} bn{move}"
+
+
+class SellStake(_Action):
+    """Sell part of the city's stake: on the market after an IPO's lock-up, else privately at a discount."""
+
+    kind: Literal["sell_stake"] = "sell_stake"
+    firm: FirmId
+    share: float = Field(gt=0, le=1, description="share of the city's own stake to sell")
+
+    def describe(self, world: World) -> str:
+        return f"Sell {self.share:.0%} of the stake in {_firm_label(world, self.firm)}"
+
+
+class CreateFund(_Action):
+    """Commit money to a sector guidance fund; private partners add to it."""
+
+    kind: Literal["create_fund"] = "create_fund"
+    sector: SectorId
     amount_bn: float = Field(gt=0, le=10_000)
 
     def describe(self, world: World) -> str:
-        name = world.firms[world.firm_index[self.firm]].name if self.firm in world.firm_index else self.firm
-        return f"Invest ¥{self.amount_bn:,.1f} bn in {name}"
+        return f"Commit ¥{self.amount_bn:,.1f} bn to a {_sector_label(world, self.sector)} fund"
+
+
+class RecruitSuppliers(_Action):
+    """Court suppliers for a chain link: chain density in that sector rises over the next quarters."""
+
+    kind: Literal["recruit_suppliers"] = "recruit_suppliers"
+    sector: SectorId
+
+    def describe(self, world: World) -> str:
+        return f"Recruit {_sector_label(world, self.sector)} suppliers"
+
+
+class OfferTaxIncentive(_Action):
+    """The old brochure approach: half the local taxes back for two years. Cheap now, weak."""
+
+    kind: Literal["offer_tax_incentive"] = "offer_tax_incentive"
+    sector: SectorId
+
+    def describe(self, world: World) -> str:
+        return f"Offer tax incentives to {_sector_label(world, self.sector)} firms"
 
 
 INFRASTRUCTURE = {
@@ -78,7 +160,16 @@ INFRASTRUCTURE = {
     "transit": (8.0, 0.07, "metro and ring roads that widen the labour market"),
     "talent-programme": (2.0, 0.03, "university places and housing for engineers"),
 }
-INFRA_COST_GDP_REF = 250.0
+COST_GDP_REF = 250.0
+RECRUIT_COST_BN = 1.0  # for a city of ¥250 bn GDP
+RECRUIT_GAIN = 0.12
+RECRUIT_CAP = 0.5
+INCENTIVE_QUARTERS = 8
+INDUSTRIAL_LAND_DISCOUNT = 0.3  # industrial land is worth this share of the auction price
+MIN_ASK_AFTER_GRANT = 0.3  # land can cover at most 70% of a prospect's ask
+RESCUE_DISCOUNT_FLOOR = 0.05  # a distressed firm is never valued below 5% of its paid-in capital
+PRIVATE_SALE_DISCOUNT = 0.7  # buyers of unlisted stakes pay this share of the mark
+MARKET_IMPACT = 1.5  # a block of x of the company sells at a discount of 1.5x (capped)
 
 
 class BuildInfrastructure(_Action):
@@ -91,17 +182,21 @@ class BuildInfrastructure(_Action):
 
 class Pass(_Action):
     kind: Literal["pass"] = "pass"
-    attention: int = 0
+    attention: int = Field(default=0, ge=0, le=0)
 
     def describe(self, world: World) -> str:
         return "Pass"
 
 
 Action = Annotated[
-    SellLand | IssueBonds | RepayBonds | InvestEquity | BuildInfrastructure | Pass,
+    SellLand | GrantLand | IssueBonds | RepayBonds | InvestEquity | RescueFirm | SellStake
+    | CreateFund | RecruitSuppliers | OfferTaxIncentive | BuildInfrastructure | Pass,
     Field(discriminator="kind"),
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+ACTION_KINDS = ("sell_land", "grant_land", "issue_bonds", "repay_bonds", "invest_equity",
+                "rescue_firm", "sell_stake", "create_fund", "recruit_suppliers",
+                "offer_tax_incentive", "build_infrastructure", "pass")
 
 
 def parse_action(data: dict) -> Action:
@@ -109,20 +204,26 @@ def parse_action(data: dict) -> Action:
     return ACTION_ADAPTER.validate_python(data)
 
 
+def scaled_cost(state: State, city: int, base: float) -> np.ndarray:
+    """A cost quoted for a ¥250 bn city, scaled to this city's GDP (never below half)."""
+    return base * np.maximum(state.gdp[:, city] / COST_GDP_REF, 0.5)
+
+
 def infrastructure_cost(state: State, city: int, project: str) -> np.ndarray:
-    base = INFRASTRUCTURE[project][0]
-    return base * np.maximum(state.gdp[:, city] / INFRA_COST_GDP_REF, 0.5)
+    return scaled_cost(state, city, INFRASTRUCTURE[project][0])
 
 
 def _bn(x: float) -> str:
     return f"¥{x:,.1f} bn"
 
 
+# ----- checking --------------------------------------------------------------------------
+
 def check(world: World, state: State, city: int, action: Action, w: int = 0) -> list[str]:
     """Why ``action`` cannot be taken by ``city`` in world ``w`` now; empty when it can."""
-    reasons: list[str] = []
     if state.over[w]:
         return ["the game is over"]
+    reasons: list[str] = []
     if state.attention[w, city] < action.attention:
         reasons.append(f"no attention left this turn ({state.attention[w, city]:.0f} of "
                        f"{world.scenario.attention_per_turn}); end the turn")
@@ -132,21 +233,49 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
             bank = state.land_bank[w, city]
             if ha > bank:
                 reasons.append(f"the land bank has {bank:,.0f} ha; you asked to sell {ha:,.0f} ha")
+        case GrantLand(firm=fid, hectares=ha):
+            reasons += _check_grant(world, state, city, fid, ha, w)
         case IssueBonds(amount_bn=amt):
             revenue = state.revenue_hist[w, city].sum()
-            room = world.scenario.debt_limit_ratio * revenue - state.debt[w, city]
+            cap = world.scenario.debt_limit_ratio * revenue
+            room = cap - state.debt[w, city]
             if amt > room:
                 reasons.append(
                     f"the province caps debt at {world.scenario.debt_limit_ratio:.1f}x yearly revenue "
-                    f"({_bn(world.scenario.debt_limit_ratio * revenue)}); debt is {_bn(state.debt[w, city])}, "
+                    f"({_bn(cap)}); debt is {_bn(state.debt[w, city])}, "
                     f"so at most {_bn(max(room, 0.0))} more can be issued")
         case RepayBonds(amount_bn=amt):
             if amt > state.debt[w, city]:
                 reasons.append(f"debt is {_bn(state.debt[w, city])}; you asked to repay {_bn(amt)}")
             if amt > treasury:
                 reasons.append(f"the treasury holds {_bn(treasury)}; repaying needs {_bn(amt)}")
-        case InvestEquity(firm=fid, amount_bn=amt):
-            reasons += _check_invest(world, state, city, fid, amt, w)
+        case InvestEquity(firm=fid, amount_bn=amt, from_fund=from_fund):
+            reasons += _check_invest(world, state, city, fid, amt, from_fund, w)
+        case RescueFirm(firm=fid, amount_bn=amt, relocate=relocate):
+            reasons += _check_rescue(world, state, city, fid, amt, relocate, w)
+        case SellStake(firm=fid):
+            reasons += _check_sale(world, state, city, fid, w)
+        case CreateFund(sector=sid, amount_bn=amt):
+            if sid not in world.sector_index:
+                reasons.append(f"there is no sector {sid!r} in this scenario")
+            if amt > treasury:
+                reasons.append(f"the treasury holds {_bn(treasury)}; you want to commit {_bn(amt)}")
+        case RecruitSuppliers(sector=sid):
+            if sid not in world.sector_index:
+                reasons.append(f"there is no sector {sid!r} in this scenario")
+            else:
+                cost = scaled_cost(state, city, RECRUIT_COST_BN)[w]
+                if cost > treasury:
+                    reasons.append(f"recruiting suppliers costs {_bn(cost)}; the treasury holds {_bn(treasury)}")
+                s = world.sector_index[sid]
+                if state.recruited[w, city, s] >= RECRUIT_CAP - 1e-9:
+                    reasons.append(f"{_sector_label(world, sid)} suppliers are already courted as far as they will go")
+        case OfferTaxIncentive(sector=sid):
+            if sid not in world.sector_index:
+                reasons.append(f"there is no sector {sid!r} in this scenario")
+            elif state.incentive_left[w, city, world.sector_index[sid]] > 0:
+                left = state.incentive_left[w, city, world.sector_index[sid]]
+                reasons.append(f"{_sector_label(world, sid)} firms already have incentives for {left:.0f} more quarters")
         case BuildInfrastructure(project=project):
             cost = infrastructure_cost(state, city, project)[w]
             if cost > treasury:
@@ -156,21 +285,33 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
     return reasons
 
 
-def _check_invest(world: World, state: State, city: int, fid: str, amt: float, w: int) -> list[str]:
-    if fid not in world.firm_index:
+def _firm(world: World, fid: str) -> int | None:
+    return world.firm_slot(fid)
+
+
+def _check_invest(world: World, state: State, city: int, fid: str, amt: float,
+                  from_fund: bool, w: int) -> list[str]:
+    f = _firm(world, fid)
+    if f is None:
         return [f"there is no firm {fid!r} in this scenario"]
-    f = world.firm_index[fid]
-    name = world.firms[f].name
+    name = world.firm_name(f, int(state.name_index[w, f]))
     stage = int(state.stage[w, f])
     reasons = []
-    if amt > state.treasury[w, city]:
+    if from_fund:
+        s = world.firm_sector[f]
+        cash = state.fund_cash[w, city, s]
+        if amt > cash:
+            reasons.append(f"the {world.sectors[s].name} fund holds {_bn(cash)}; you want {_bn(amt)} from it")
+    elif amt > state.treasury[w, city]:
         reasons.append(f"the treasury holds {_bn(state.treasury[w, city])}; you offered {_bn(amt)}")
-    if stage not in (PROSPECT, BUILDING, RAMPING, OPERATING, LISTED, DISTRESSED):
+    if stage == DISTRESSED:
+        reasons.append(f"{name} is in a cash crunch: use a rescue, which sets the terms of distress")
+    elif stage not in (PROSPECT, BUILDING, RAMPING, OPERATING, LISTED):
         reasons.append(f"{name} is {STAGE_NAMES[stage]}; it cannot take investment")
     elif state.firm_city[w, f] != city:
         reasons.append(f"{name} is in {world.cities[state.firm_city[w, f]].name}, not your city")
     elif stage == PROSPECT:
-        ask = world.firm_ask[f]
+        ask = state.ask[w, f]
         if amt < 0.5 * ask:
             reasons.append(f"{name} asks for {_bn(ask)} and will not come for less than half "
                            f"({_bn(0.5 * ask)}); you offered {_bn(amt)}")
@@ -181,6 +322,65 @@ def _check_invest(world: World, state: State, city: int, fid: str, amt: float, w
                        f"twice that ({_bn(2 * state.valuation[w, f])}) is not on offer")
     return reasons
 
+
+def rescue_need(state: State, f: int) -> np.ndarray:
+    """Money a distressed firm needs to be solvent again, plus a quarter's margin, [W]."""
+    burn = np.maximum(-state.profit_f[:, f], 0.0)
+    return np.maximum(-state.cash[:, f], 0.0) + burn + 0.05 * state.paid_in[:, f]
+
+
+def _check_rescue(world: World, state: State, city: int, fid: str, amt: float, relocate: bool,
+                  w: int) -> list[str]:
+    f = _firm(world, fid)
+    if f is None:
+        return [f"there is no firm {fid!r} in this scenario"]
+    name = world.firm_name(f, int(state.name_index[w, f]))
+    reasons = []
+    if amt > state.treasury[w, city]:
+        reasons.append(f"the treasury holds {_bn(state.treasury[w, city])}; the rescue needs {_bn(amt)}")
+    if state.stage[w, f] != DISTRESSED:
+        reasons.append(f"{name} is {STAGE_NAMES[int(state.stage[w, f])]}, not in a cash crunch")
+        return reasons
+    if state.firm_city[w, f] != city and not relocate:
+        reasons.append(f"{name} is in {world.cities[state.firm_city[w, f]].name}: a rescue from here "
+                       "must be on condition that it moves its headquarters to your city")
+    need = rescue_need(state, f)[w]
+    if amt < need:
+        reasons.append(f"{name} needs {_bn(need)} to stay afloat; you offered {_bn(amt)}")
+    return reasons
+
+
+def _check_sale(world: World, state: State, city: int, fid: str, w: int) -> list[str]:
+    f = _firm(world, fid)
+    if f is None:
+        return [f"there is no firm {fid!r} in this scenario"]
+    name = world.firm_name(f, int(state.name_index[w, f]))
+    stage = int(state.stage[w, f])
+    reasons = []
+    if state.stake[w, f, city] <= 0:
+        reasons.append(f"the city holds no stake in {name}")
+    if stage == LISTED and state.lockup_left[w, f] > 0:
+        reasons.append(f"{name}'s IPO lock-up has {state.lockup_left[w, f]:.0f} more quarters to run")
+    elif stage not in (LISTED, OPERATING, RAMPING):
+        reasons.append(f"{name} is {STAGE_NAMES[stage]}: nobody buys a stake in it now")
+    return reasons
+
+
+def _check_grant(world: World, state: State, city: int, fid: str, ha: float, w: int) -> list[str]:
+    f = _firm(world, fid)
+    if f is None:
+        return [f"there is no firm {fid!r} in this scenario"]
+    name = world.firm_name(f, int(state.name_index[w, f]))
+    reasons = []
+    if ha > state.land_bank[w, city]:
+        reasons.append(f"the land bank has {state.land_bank[w, city]:,.0f} ha; you want to grant {ha:,.0f} ha")
+    if state.stage[w, f] not in (PROSPECT, BUILDING) or state.firm_city[w, f] != city:
+        reasons.append(f"land can be granted only to a prospect or a firm building in your city; "
+                       f"{name} is {STAGE_NAMES[int(state.stage[w, f])]} in {world.cities[state.firm_city[w, f]].name}")
+    return reasons
+
+
+# ----- applying --------------------------------------------------------------------------
 
 def apply(world: World, state: State, city: int, action: Action,
           mask: np.ndarray | None = None) -> None:
@@ -194,17 +394,35 @@ def apply(world: World, state: State, city: int, action: Action,
     match action:
         case SellLand(hectares=ha):
             land.sell(world, state, city, np.where(on, ha, 0.0))
+        case GrantLand(firm=fid, hectares=ha):
+            grant_land(world, state, city, world.firm_slot(fid), np.where(on, ha, 0.0))
         case IssueBonds(amount_bn=amt):
-            amount = np.where(on, amt, 0.0)
-            state.debt[:, city] += amount
-            book(state, "bond_proceeds", amount, city)
+            issue_bonds(state, city, np.where(on, amt, 0.0))
         case RepayBonds(amount_bn=amt):
-            amount = np.where(on, np.minimum(amt, np.minimum(state.debt[:, city],
-                                                          np.maximum(state.treasury[:, city], 0.0))), 0.0)
+            room = np.minimum(state.debt[:, city], np.maximum(state.treasury[:, city], 0.0))
+            amount = np.where(on, np.minimum(amt, room), 0.0)
             state.debt[:, city] -= amount
             book(state, "bond_repayment", -amount, city)
-        case InvestEquity(firm=fid, amount_bn=amt):
-            invest(world, state, city, world.firm_index[fid], np.where(on, amt, 0.0))
+        case InvestEquity(firm=fid, amount_bn=amt, from_fund=from_fund):
+            invest(world, state, city, world.firm_slot(fid), np.where(on, amt, 0.0), from_fund)
+        case RescueFirm(firm=fid, amount_bn=amt, relocate=relocate):
+            rescue(world, state, city, world.firm_slot(fid), np.where(on, amt, 0.0), relocate)
+        case SellStake(firm=fid, share=share):
+            sell_stake(world, state, city, world.firm_slot(fid), np.where(on, share, 0.0))
+        case CreateFund(sector=sid, amount_bn=amt):
+            amount = np.clip(np.where(on, amt, 0.0), 0.0, np.maximum(state.treasury[:, city], 0.0))
+            book(state, "fund_commitment", -amount, city)
+            state.invested[:, city] += amount
+            capital.commit_to_fund(world, state, city, world.sector_index[sid], amount)
+        case RecruitSuppliers(sector=sid):
+            s = world.sector_index[sid]
+            cost = np.where(on, scaled_cost(state, city, RECRUIT_COST_BN), 0.0)
+            book(state, "supplier_recruitment", -cost, city)
+            state.recruited[:, city, s] = np.where(
+                on, np.minimum(state.recruited[:, city, s] + RECRUIT_GAIN, RECRUIT_CAP), state.recruited[:, city, s])
+        case OfferTaxIncentive(sector=sid):
+            s = world.sector_index[sid]
+            state.incentive_left[:, city, s] = np.where(on, INCENTIVE_QUARTERS, state.incentive_left[:, city, s])
         case BuildInfrastructure(project=project):
             cost = np.where(on, infrastructure_cost(state, city, project), 0.0)
             book(state, "infrastructure", -cost, city)
@@ -213,39 +431,113 @@ def apply(world: World, state: State, city: int, action: Action,
             pass
 
 
-def invest(world: World, state: State, city: int, f: int, amount: np.ndarray) -> None:
-    """Put ``amount`` [W] of equity into firm ``f``: a prospect breaks ground, others dilute."""
-    amount = np.clip(amount, 0.0, np.maximum(state.treasury[:, city], 0.0))
+def issue_bonds(state: State, city: int, amount: np.ndarray) -> None:
+    """Borrow ``amount`` [W] through the city's investment platform."""
+    state.debt[:, city] += amount
+    book(state, "bond_proceeds", amount, city)
+
+
+def invest(world: World, state: State, city: int, f: int, amount: np.ndarray,
+           from_fund: bool = False) -> None:
+    """Put ``amount`` [W] of equity into firm ``f``: a prospect breaks ground, others dilute.
+
+    From a guidance fund, the city's stake is its share of the fund's; the partners'
+    share goes to private holders.
+    """
+    s = world.firm_sector[f]
+    if from_fund:
+        amount = np.clip(amount, 0.0, state.fund_cash[:, city, s])
+        share = state.fund_city_share[:, city, s].copy()
+        state.fund_cash[:, city, s] -= amount
+    else:
+        amount = np.clip(amount, 0.0, np.maximum(state.treasury[:, city], 0.0))
+        share = np.ones(state.n_worlds)
+        book(state, "equity_investment", -amount, city)
+        state.invested[:, city] += amount
     on = amount > 0
     if not on.any():
         return
-    book(state, "equity_investment", -amount, city)
-    state.invested[:, city] += amount
     prospect = on & (state.stage[:, f] == PROSPECT)
     if prospect.any():
         w = np.nonzero(prospect)[0]
-        ask = world.firm_ask[f]
-        state.stake[w, f, city] = world.firm_offered_stake[f] * np.minimum(amount[w] / ask, 1.5)
+        ratio = np.minimum(amount[w] / np.maximum(state.ask[w, f], 1e-9), 1.5)
+        state.stake[w, f, city] = state.offered_stake[w, f] * ratio * share[w]
+        state.cost_basis[w, f, city] += amount[w] * share[w]
         start_building(world, state, w, np.full(len(w), f), amount[w])
     later = on & ~prospect
     if later.any():
         w = np.nonzero(later)[0]
-        pre = np.maximum(state.valuation[w, f], 0.1)
-        post = pre + amount[w]
-        state.stake[w, f, :] *= (pre / post)[:, None]
-        state.stake[w, f, city] += amount[w] / post
-        state.cash[w, f] += amount[w]
-        state.paid_in[w, f] += amount[w]
-        state.valuation[w, f] = post
+        _new_shares(state, w, f, city, amount[w], np.maximum(state.valuation[w, f], 0.1), share[w])
     np.clip(state.stake, 0.0, 1.0, out=state.stake)
+
+
+def _new_shares(state: State, w: np.ndarray, f: int, city: int, amount: np.ndarray,
+                pre: np.ndarray, share: np.ndarray) -> None:
+    """Issue new shares worth ``amount`` at pre-money ``pre``: every holder is diluted."""
+    post = pre + amount
+    state.stake[w, f, :] *= (pre / post)[:, None]
+    state.stake[w, f, city] += share * amount / post
+    state.cost_basis[w, f, city] += share * amount
+    state.cash[w, f] += amount
+    state.paid_in[w, f] += amount
+    state.valuation[w, f] = post
+
+
+def rescue(world: World, state: State, city: int, f: int, amount: np.ndarray, relocate: bool) -> None:
+    """Money into a distressed firm at distressed terms; optionally it moves here."""
+    amount = np.clip(amount, 0.0, np.maximum(state.treasury[:, city], 0.0))
+    on = amount > 0
+    if not on.any():
+        return
+    book(state, "rescues", -amount, city)
+    state.invested[:, city] += amount
+    w = np.nonzero(on)[0]
+    pre = np.maximum(state.valuation[w, f], RESCUE_DISCOUNT_FLOOR * state.paid_in[w, f])
+    _new_shares(state, w, f, city, amount[w], np.maximum(pre, 0.05), np.ones(len(w)))
+    state.rescued[w, f] = True
+    if relocate:
+        state.firm_city[w, f] = city
+    np.clip(state.stake, 0.0, 1.0, out=state.stake)
+
+
+def sale_quote(world: World, state: State, city: int, f: int, share: np.ndarray) -> np.ndarray:
+    """Cash from selling ``share`` of the city's stake in ``f`` now, [W]."""
+    part = state.stake[:, f, city] * share  # share of the company sold
+    mark = part * state.valuation[:, f]
+    listed = state.stage[:, f] == LISTED
+    impact = np.minimum(MARKET_IMPACT * part, 0.5)
+    return mark * (1.0 - impact) * np.where(listed, 1.0, PRIVATE_SALE_DISCOUNT)
+
+
+def sell_stake(world: World, state: State, city: int, f: int, share: np.ndarray) -> None:
+    """Sell ``share`` [W] of the city's stake; realised gains are booked, the price moves."""
+    share = np.clip(share, 0.0, 1.0)
+    proceeds = sale_quote(world, state, city, f, share)
+    part = state.stake[:, f, city] * share
+    basis = state.cost_basis[:, f, city] * share
+    gain = proceeds - basis
+    book(state, "exits", proceeds, city)
+    state.realised[:, city] += proceeds
+    state.stake[:, f, city] -= part
+    state.cost_basis[:, f, city] -= basis
+    listed = state.stage[:, f] == LISTED
+    state.valuation[:, f] *= np.where(listed, 1.0 - 0.5 * np.minimum(MARKET_IMPACT * part, 0.5), 1.0)
+    capital.adjust_credibility_city(state, city, np.where(gain > 0, 0.05, 0.0))
+
+
+def grant_land(world: World, state: State, city: int, f: int, hectares: np.ndarray) -> None:
+    """Industrial land given, not sold: no revenue; it lowers a prospect's ask or adds to a builder's cash."""
+    hectares = np.clip(hectares, 0.0, state.land_bank[:, city])
+    value = hectares * state.land_price[:, city] * INDUSTRIAL_LAND_DISCOUNT
+    state.land_bank[:, city] -= hectares
+    prospect = state.stage[:, f] == PROSPECT
+    floor = MIN_ASK_AFTER_GRANT * state.ask[:, f]
+    # the land counts toward the ask: the same stake for less cash
+    cut = np.where(prospect, np.minimum(value, state.ask[:, f] - floor), 0.0)
+    state.ask[:, f] -= cut
+    state.cash[:, f] += np.where(prospect, 0.0, value)
+    state.waited[:, f] = np.where(prospect & (hectares > 0), np.maximum(state.waited[:, f] - 1, 0), state.waited[:, f])
 
 
 def is_major(action: Action) -> bool:
     return action.attention > 0
-
-
-__all__ = [
-    "Action", "BuildInfrastructure", "INFRASTRUCTURE", "InvestEquity", "IssueBonds", "Pass",
-    "RepayBonds", "SellLand", "apply", "check", "debt_ratio", "parse_action",
-    "BUILDING", "DISTRESSED", "LISTED", "OPERATING", "RAMPING",
-]

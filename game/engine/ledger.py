@@ -14,6 +14,7 @@ CATEGORIES: tuple[tuple[str, str, bool], ...] = (
     ("land_sales", "Land sales", True),
     ("taxes_base", "Taxes from the base economy", True),
     ("taxes_firms", "Taxes from strategic firms", True),
+    ("tax_incentives", "Tax incentives granted", True),
     ("transfers", "Transfers from the province", True),
     ("spending_core", "Core spending (salaries, services)", False),
     ("spending_development", "Development spending", False),
@@ -21,7 +22,10 @@ CATEGORIES: tuple[tuple[str, str, bool], ...] = (
     ("bond_repayment", "Bonds repaid", False),
     ("interest", "Interest on debt", False),
     ("equity_investment", "Equity invested in firms", False),
+    ("rescues", "Rescue money for firms in a crunch", False),
+    ("fund_commitment", "Committed to guidance funds", False),
     ("infrastructure", "Infrastructure built", False),
+    ("supplier_recruitment", "Supplier recruitment", False),
     ("exits", "Stakes sold", False),
 )
 CATEGORY_IDS = tuple(c[0] for c in CATEGORIES)

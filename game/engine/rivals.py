@@ -1,8 +1,12 @@
-"""Rival cities: AI players with archetypes, acting through the same vocabulary.
+"""Rival cities: AI players with archetypes, acting through the player's vocabulary.
 
-Each archetype sells land at its own pace and backs prospects in its own city by its own
-rule; prospects the player turns down may also move to a rival (see tick._prospects).
-Every rule is vectorised over worlds.
+- herd-chaser: sells land briskly, backs every project in a hot sector, launches its own
+  projects when a sector runs hot, and rescues its own firms (the Neta pattern);
+- land-addict: lives on land sales and bonds, backs nothing;
+- cautious: sells little land, backs only projects that look strong and are cheap for it,
+  sells listed stakes after the lock-up;
+- copycat: backs projects in sectors where the leading city already produces.
+Every rule is vectorised over worlds; the same ``apply``/``invest`` functions as the player's.
 """
 
 from __future__ import annotations
@@ -11,44 +15,77 @@ import numpy as np
 
 from game.engine import land
 from game.engine.state import State
-from game.engine.world import OPERATING, PROSPECT, World
+from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, World
 
 # hectares sold per quarter, as a share of the city's land-market absorption
 LAND_PACE = {"land-addict": 1.6, "herd-chaser": 0.9, "copycat": 0.8, "cautious": 0.5, "player": 0.0}
+HOT = 1.1  # sentiment above which a sector counts as hot
 
 
 def act(world: World, state: State) -> None:
-    from game.engine.actions import invest  # actions import the tick, which imports us
+    from game.engine import actions as A  # actions import the tick, which imports us
 
     absorb = world.city_params["land_absorption_ha"]
+    hot = state.sentiment > HOT  # [W, S]
+    leader = _leader(world, state)
     for c, city in enumerate(world.cities):
         if c == world.player:
             continue
-        pace = LAND_PACE[city.archetype]
+        kind = city.archetype
+        pace = LAND_PACE[kind]
         if pace > 0:
             land.sell(world, state, c, np.full(state.n_worlds, pace * absorb[c]))
-        for f in range(len(world.firms)):
-            waiting = (state.stage[:, f] == PROSPECT) & (state.firm_city[:, f] == c)
-            if not waiting.any():
-                continue
-            ask = world.firm_ask[f]
-            wants = _wants(world, state, c, city.archetype, f, ask)
-            go = waiting & wants & (state.treasury[:, c] > ask)
-            if go.any():
-                invest(world, state, c, f, np.where(go, ask, 0.0))
+        if kind == "land-addict":
+            _borrow_when_short(world, state, c)
+            continue
+        for f in range(world.n_firms):
+            mine = state.firm_city[:, f] == c
+            waiting = (state.stage[:, f] == PROSPECT) & mine
+            if waiting.any():
+                ask = state.ask[:, f]
+                wants = _wants(world, state, c, kind, f, hot, leader)
+                go = waiting & wants & (state.treasury[:, c] > 1.5 * ask)
+                if go.any():
+                    A.invest(world, state, c, f, np.where(go, ask, 0.0))
+            if kind == "herd-chaser":
+                crunch = (state.stage[:, f] == DISTRESSED) & mine
+                if crunch.any():
+                    need = A.rescue_need(state, f)
+                    go = crunch & (state.treasury[:, c] > 2.0 * need)
+                    if go.any():
+                        A.rescue(world, state, c, f, np.where(go, need, 0.0), relocate=False)
+            if kind == "cautious":
+                sellable = (state.stage[:, f] == LISTED) & (state.lockup_left[:, f] <= 0) & (state.stake[:, f, c] > 0)
+                if sellable.any():
+                    A.sell_stake(world, state, c, f, np.where(sellable, 0.25, 0.0))
 
 
-def _wants(world: World, state: State, c: int, archetype: str, f: int, ask: float) -> np.ndarray:
+def _borrow_when_short(world: World, state: State, c: int) -> None:
+    """Land-addicts paper over falling land income with platform bonds (3% of GDP a time)."""
+    from game.engine import actions as A
+
+    short = state.treasury[:, c] < 0.02 * state.gdp[:, c]
+    if short.any():
+        A.issue_bonds(state, c, np.where(short, 0.03 * state.gdp[:, c], 0.0))
+
+
+def _leader(world: World, state: State) -> np.ndarray:
+    """The city with the most producing capacity in each sector, [W, S] (-1 when none)."""
+    producing = (state.stage >= OPERATING) & (state.stage <= LISTED)
+    eff = np.where(producing, state.capacity_f, 0.0)
+    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
+    by_cs = np.einsum("wf,wfc,fs->wcs", eff, onehot, world.firm_onehot)
+    return np.where(by_cs.max(axis=1) > 0, by_cs.argmax(axis=1), -1)
+
+
+def _wants(world: World, state: State, c: int, archetype: str, f: int, hot: np.ndarray,
+           leader: np.ndarray) -> np.ndarray:
     """Whether a rival of this archetype backs prospect ``f`` in each world."""
-    W = state.n_worlds
-    sector = world.firm_sector[f]
+    s = world.firm_sector[f]
     if archetype == "herd-chaser":
-        return np.ones(W, dtype=bool)
+        return hot[:, s] | (state.sentiment[:, s] > 0.95)
     if archetype == "cautious":
-        return ask <= 0.25 * state.treasury[:, c]
+        return (state.quality_signal[:, f] > 0.55) & (state.ask[:, f] <= 0.25 * state.treasury[:, c])
     if archetype == "copycat":
-        # follows whoever already produces in the sector
-        in_sector = world.firm_sector[None, :] == sector
-        producing = (state.stage >= OPERATING) & in_sector
-        return producing.any(axis=1)
-    return np.zeros(W, dtype=bool)  # land-addicts back nothing
+        return (leader[:, s] >= 0) & (leader[:, s] != c)
+    return np.zeros(state.n_worlds, dtype=bool)

@@ -13,14 +13,19 @@ import numpy as np
 from game.engine import actions as act_mod
 from game.engine import scoring
 from game.engine.actions import Action, Pass
+from game.engine.capital import IPO_WINDOW
 from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
 from game.engine.state import State, new_state, state_hash
 from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
 from game.engine.world import (
+    BUILDING,
     DISTRESSED,
     FAILED,
+    LISTED,
     NOT_YET,
+    OPERATING,
     PROSPECT,
+    PROSPECT_PATIENCE_Q,
     RAMPING,
     STAGE_NAMES,
     WITHDRAWN,
@@ -121,11 +126,14 @@ class Session:
     def score(self) -> float:
         return float(scoring.score(self.world, self.state)[0])
 
+    def firm_name(self, f: int) -> str:
+        return self.world.firm_name(f, int(self.state.name_index[0, f]))
+
     def snapshot(self) -> Snapshot:
         st, p, w = self.state, self.player, self.world
         fs = w.firm_sector
         va = st.revenue_f[0] * 4 * w.sector_params["value_added_share"][fs]
-        firm_gdp = {w.firm_name(f): float(va[f]) for f in range(w.n_firms)
+        firm_gdp = {self.firm_name(f): float(va[f]) for f in range(w.n_firms)
                     if st.firm_city[0, f] == p and va[f] > 0}
         return Snapshot(
             turn=st.turn, date=self.date, treasury=float(st.treasury[0, p]),
@@ -143,20 +151,27 @@ class Session:
         """Firms the player can see (arrived, in any city), as rows for a table."""
         st, w = self.state, self.world
         rows = []
-        for f in range(len(w.firms)):
+        for f in range(w.n_firms):
             stage = int(st.stage[0, f])
-            if stage == NOT_YET:
+            if stage == NOT_YET or (stage == WITHDRAWN and w.spare[f]):
                 continue
             c = int(st.firm_city[0, f])
+            s = int(w.firm_sector[f])
             rows.append({
-                "id": w.firms[f].id, "name": w.firms[f].name, "sector": w.sectors[w.firm_sector[f]].name,
+                "id": w.firm_ids[f], "name": self.firm_name(f), "sector": w.sectors[s].name,
+                "sector_id": w.sectors[s].id,
                 "city": w.cities[c].name, "mine": c == self.player, "stage": STAGE_NAMES[stage],
                 "capacity": float(st.capacity_f[0, f]), "yield": float(st.yield_f[0, f]),
                 "cash": float(st.cash[0, f]), "profit": float(st.profit_f[0, f]),
                 "valuation": float(st.valuation[0, f]), "stake": float(st.stake[0, f, self.player]),
-                "jobs": float(st.jobs_f[0, f]), "ask": float(w.firm_ask[f]),
-                "offered_stake": float(w.firm_offered_stake[f]),
-                "waited": int(st.waited[0, f]), "description": w.firms[f].description,
+                "cost_basis": float(st.cost_basis[0, f, self.player]),
+                "jobs": float(st.jobs_f[0, f]), "ask": float(st.ask[0, f]),
+                "offered_stake": float(st.offered_stake[0, f]),
+                "quality_signal": float(st.quality_signal[0, f]),
+                "waited": int(st.waited[0, f]), "lockup_left": int(st.lockup_left[0, f]),
+                "rescue_need": float(act_mod.rescue_need(st, f)[0]) if stage == DISTRESSED else 0.0,
+                "description": w.firms[f].description if f < len(w.firms) else
+                f"A new {w.sectors[s].name.lower()} project looking for a home.",
             })
         return rows
 
@@ -199,9 +214,11 @@ class Session:
         out = {"treasury": float(st.treasury[0, p]), "debt": float(st.debt[0, p]),
                "land_bank": float(st.land_bank[0, p]), "land_price": float(st.land_price[0, p]),
                "attention": float(st.attention[0, p])}
-        if isinstance(action, act_mod.InvestEquity) and action.firm in self.world.firm_index:
-            f = self.world.firm_index[action.firm]
+        fid = getattr(action, "firm", None)
+        if fid is not None and self.world.firm_slot(fid) is not None:
+            f = self.world.firm_slot(fid)
             out["stake"] = float(st.stake[0, f, p])
+            out["firm_cash"] = float(st.cash[0, f])
         if isinstance(action, act_mod.BuildInfrastructure):
             out["infrastructure"] = float(st.infrastructure[0, p])
         return out
@@ -262,36 +279,49 @@ class Session:
 
     def _announce_prospects(self, before: State | None) -> None:
         st, w = self.state, self.world
-        for f in range(len(w.firms)):
+        for f in range(w.n_firms):
             if st.stage[0, f] == PROSPECT and (before is None or before.stage[0, f] != PROSPECT):
                 if st.firm_city[0, f] == self.player:
-                    self._say("firm", f"{w.firms[f].name} ({w.sectors[w.firm_sector[f]].name}) asks for "
-                              f"¥{w.firm_ask[f]:.1f} bn for {w.firm_offered_stake[f]:.0%} to build here. "
-                              f"It will wait {4} quarters.", "good")
+                    self._say("firm", f"{self.firm_name(f)} ({w.sectors[w.firm_sector[f]].name}) asks for "
+                              f"¥{st.ask[0, f]:.1f} bn for {st.offered_stake[0, f]:.0%} to build here. "
+                              f"It will wait {PROSPECT_PATIENCE_Q} quarters.", "good")
 
     def _report(self, before: State) -> None:
         st, w, p = self.state, self.world, self.player
-        for f in range(len(w.firms)):
+        for f in range(w.n_firms):
             old, new = int(before.stage[0, f]), int(st.stage[0, f])
-            if old == new:
-                continue
-            name = w.firms[f].name
+            name = self.firm_name(f)
             where = w.cities[int(st.firm_city[0, f])].name
             mine = st.firm_city[0, f] == p
-            if old == PROSPECT and new != WITHDRAWN and not mine:
+            held = before.stake[0, f, p] > 0
+            if old == new:
+                continue
+            if old == PROSPECT and new == BUILDING and not mine and before.firm_city[0, f] == p:
                 self._say("firm", f"{name} gave up waiting and went to {where}.", "bad")
-            elif new == WITHDRAWN:
+            elif old == PROSPECT and new == BUILDING and not mine:
+                self._say("market", f"{where} backed {name} ({w.sectors[w.firm_sector[f]].name}).", "info")
+            elif new == WITHDRAWN and before.firm_city[0, f] == p:
                 self._say("firm", f"{name} gave up waiting and dropped its plan.", "warning")
-            elif new == RAMPING and mine:
+            elif new == RAMPING and old == BUILDING and mine:
                 self._say("firm", f"{name} finished building and started production.", "good")
-            elif new == DISTRESSED and mine:
-                self._say("firm", f"{name} ran out of cash: a cash crunch. It fails in a year "
-                          "unless someone puts money in.", "bad")
+            elif new == DISTRESSED and (mine or held):
+                need = float(act_mod.rescue_need(st, f)[0])
+                self._say("firm", f"{name} ran out of cash: a cash crunch. It needs about ¥{need:.1f} bn; "
+                          "it fails within a year unless someone rescues it.", "bad")
+            elif new == DISTRESSED:
+                self._say("market", f"{name} in {where} is in a cash crunch.", "warning")
             elif new == FAILED:
-                self._say("firm", f"{name} in {where} failed.", "bad" if mine else "info")
-            elif old == DISTRESSED and mine:
+                lost = before.cost_basis[0, f, p]
+                extra = f" The city writes off ¥{lost:.1f} bn." if lost > 0 else ""
+                self._say("firm", f"{name} in {where} failed: jobs lost, suppliers unpaid.{extra}",
+                          "bad" if (mine or held) else "info")
+            elif new == LISTED and old == OPERATING:
+                self._say("firm", f"{name} listed on the stock market, valued at ¥{st.valuation[0, f]:.1f} bn. "
+                          f"Shares can be sold after a {int(st.lockup_left[0, f])}-quarter lock-up.",
+                          "good" if held else "info")
+            elif old == DISTRESSED and (mine or held):
                 self._say("firm", f"{name} is out of its cash crunch.", "good")
-            elif mine and new > old:
+            elif mine and new > old and new not in (WITHDRAWN, NOT_YET, PROSPECT):
                 self._say("firm", f"{name} is now {STAGE_NAMES[new]}.", "info")
         for i, s in enumerate(w.sectors):
             p0, p1 = before.price[0, i], st.price[0, i]
@@ -299,11 +329,19 @@ class Session:
                 self._say("market", f"{s.name} prices fell {1 - p1 / p0:.0%}: capacity is outrunning demand.", "warning")
             elif p1 > 1.2 * p0:
                 self._say("market", f"{s.name} prices rose {p1 / p0 - 1:.0%}.", "info")
+            was, now = before.sentiment[0, i] >= IPO_WINDOW, st.sentiment[0, i] >= IPO_WINDOW
+            if now and not was:
+                self._say("market", f"The IPO window opened for {s.name}.", "info")
+            elif was and not now:
+                self._say("market", f"The IPO window closed for {s.name}.", "info")
         d_tr = st.treasury[0, p] - before.treasury[0, p]
         self._say("fiscal", f"The quarter closed: treasury {d_tr:+,.1f} to ¥{st.treasury[0, p]:,.1f} bn; "
                   f"GDP ¥{st.gdp[0, p]:,.0f} bn a year; land share {land_share(st)[0, p]:.0%}.")
         if st.treasury[0, p] < 0.02 * st.gdp[0, p] / 4 and not st.crisis[0, p]:
             self._say("fiscal", "The treasury is nearly empty: development spending is being cut.", "warning")
+        if st.patience[0, p] < before.patience[0, p] and st.patience[0, p] < 0.7:
+            self._say("fiscal", f"The province is losing patience with the city's debt "
+                      f"({debt_ratio(st)[0, p]:.1f}x revenue; patience {st.patience[0, p]:.0%}).", "warning")
 
     def _game_over(self) -> None:
         if self.crisis:
@@ -339,6 +377,8 @@ class Session:
             "jobs_end": float(st.jobs[0, p]), "invested": float(st.invested[0, p]),
             "portfolio": float(portfolio_value(st)[0, p]), "realised": float(st.realised[0, p]),
             "written_off": float(st.written_off[0, p]),
+            "credibility": float(st.credibility[0, p]),
+            "unpaid_suppliers": float(st.unpaid_suppliers[0, p]),
             "failed_firms": int(scoring.failed_firms(w, st, p)[0]),
             "cities": cities,
             "history": [h.model_dump() for h in w.scenario.history],

@@ -15,6 +15,7 @@ import numpy as np
 from game.engine.ledger import N_CATEGORIES
 from game.engine.world import (
     BUILDING,
+    LISTED,
     NOT_YET,
     OPERATING,
     PRODUCING,
@@ -26,6 +27,14 @@ from game.engine.world import (
 N_UNIFORM_LANES = 16  # uniform draws per world per turn, each lane with one fixed use
 LANE_PROSPECT_CITY = 0
 LANE_RIVAL = 1
+LANE_SPAWN = 2  # whether a new project appears this quarter
+LANE_SPAWN_SECTOR = 3
+LANE_SPAWN_CITY = 4
+LANE_SPAWN_QUALITY = 5
+LANE_SPAWN_SIGNAL = 6
+LANE_SPAWN_SIZE = 7
+LANE_PRIVATE_ROUND = 8
+LANE_SENTIMENT = 9
 
 
 @dataclass
@@ -106,7 +115,30 @@ class State:
     waited: np.ndarray
     distress_q: np.ndarray
     paid_in: np.ndarray  # equity raised so far, ¥ bn
+    quality: np.ndarray  # [W, F] 0..1, hidden strength of management and technology
+    quality_signal: np.ndarray  # [W, F] what due diligence shows of it (noisy)
+    ask: np.ndarray  # [W, F] equity a prospect asks for, ¥ bn
+    offered_stake: np.ndarray  # [W, F] stake offered for the whole ask
+    name_index: np.ndarray  # [W, F] which name a spare slot's project carries
+    profit_streak: np.ndarray  # [W, F] consecutive profitable quarters
+    lockup_left: np.ndarray  # [W, F] quarters before listed shares can be sold
+    rescued: np.ndarray  # [W, F] bool: a city put money in while it was distressed
+    listed: np.ndarray  # [W, F] bool: the firm has had its IPO
     stake: np.ndarray  # [W, F, C] each city's share of the firm
+    cost_basis: np.ndarray  # [W, F, C] what each city paid for its present stake, ¥ bn
+    # cities x sectors [W, C, S]
+    density: np.ndarray  # chain density 0..1
+    recruited: np.ndarray  # suppliers recruited, 0..0.5 of density
+    fund_cash: np.ndarray  # undeployed money in the city's guidance fund for the sector
+    fund_city_share: np.ndarray  # the city's share of that fund
+    incentive_left: np.ndarray  # quarters of tax incentives left
+    # more cities [W, C]
+    credibility: np.ndarray
+    patience: np.ndarray  # the province's patience with the city's debt, 0..1
+    unpaid_suppliers: np.ndarray  # cumulative bills left unpaid by failed firms, ¥ bn
+    # sectors [W, S]
+    sentiment: np.ndarray  # investors' mood; an IPO window is open above IPO_WINDOW
+    spawned: np.ndarray  # [W] projects that appeared during play so far
 
     noise: Noise | None = None
 
@@ -172,6 +204,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
 
     stage = np.zeros((W, F), dtype=np.int8)
     firm_city = np.zeros((W, F), dtype=np.int64)
+    firm_city[:, world.spare] = world.player
     cap = np.zeros((W, F))
     build_left = np.zeros((W, F))
     yld = np.zeros((W, F))
@@ -218,7 +251,18 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         yield_f=yld, cum_output=cap * yld, cash=cash, firm_debt=fdebt,
         revenue_f=np.zeros((W, F)), profit_f=np.zeros((W, F)), valuation=np.zeros((W, F)),
         jobs_f=np.zeros((W, F)), waited=np.zeros((W, F)), distress_q=np.zeros((W, F)),
-        paid_in=cap * sp_capex(world) * (stage >= BUILDING), stake=stake,
+        paid_in=cap * sp_capex(world) * (stage >= BUILDING),
+        quality=np.tile(world.firm_quality, (W, 1)), quality_signal=np.tile(world.firm_quality, (W, 1)),
+        ask=np.tile(world.firm_ask, (W, 1)), offered_stake=np.tile(world.firm_offered_stake, (W, 1)),
+        name_index=np.zeros((W, F), dtype=np.int64), profit_streak=np.zeros((W, F)),
+        lockup_left=np.zeros((W, F)), rescued=np.zeros((W, F), dtype=bool),
+        listed=stage == LISTED,
+        stake=stake, cost_basis=stake * (cap * sp_capex(world))[:, :, None],
+        density=np.zeros((W, C, S)), recruited=np.zeros((W, C, S)), fund_cash=np.zeros((W, C, S)),
+        fund_city_share=np.zeros((W, C, S)), incentive_left=np.zeros((W, C, S)),
+        credibility=city_col("credibility"), patience=np.ones((W, C)),
+        unpaid_suppliers=np.zeros((W, C)), sentiment=np.ones((W, S)),
+        spawned=np.zeros(W, dtype=np.int64),
         noise=Noise.draw(seed, ids, sc.turns, S, C),
     )
     return state

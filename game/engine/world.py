@@ -7,6 +7,7 @@ takes validated pydantic models and never touches files.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -20,7 +21,7 @@ STAGE_CODES = {"prospect": PROSPECT, "building": BUILDING, "ramping": RAMPING,
                "operating": OPERATING, "listed": LISTED}
 PRODUCING = (RAMPING, OPERATING, LISTED, DISTRESSED)
 
-SPARE_FIRM_SLOTS = 8  # room for firms spawned during play (events, rivals)
+SPARE_SLOTS_PER_SECTOR = 4  # room per sector for projects that appear during play
 PROSPECT_PATIENCE_Q = 4  # quarters a prospect waits for terms before going elsewhere
 HORIZON_PRIVATE_APPETITE = {"short": 0.7, "medium": 0.5, "long": 0.3}
 
@@ -49,12 +50,14 @@ class World:
     macro_growth: np.ndarray
     # sector parameters, shape [S]
     sector_params: dict[str, np.ndarray]
-    # firm statics, shape [F] (spare slots included)
+    # firm statics, shape [F]: the scenario's firms, then spare slots grouped by sector
     firm_sector: np.ndarray
     firm_arrives: np.ndarray
     firm_quality: np.ndarray
     firm_ask: np.ndarray
     firm_offered_stake: np.ndarray
+    spare: np.ndarray  # [F] bool: a slot for projects that appear during play
+    firm_ids: tuple[str, ...]  # [F] ids of all slots; spare ones are "new-<sector>-<k>"
     # input-output: inputs[s, s2] = 1 when sector s buys from s2
     inputs: np.ndarray
     firm_onehot: np.ndarray  # [F, S] 1 where the firm is in the sector
@@ -80,8 +83,33 @@ class World:
         q0 = self.scenario.start_quarter - 1 + turn
         return f"{self.scenario.start_year + q0 // 4} Q{q0 % 4 + 1}"
 
-    def firm_name(self, f: int) -> str:
-        return self.firms[f].name if f < len(self.firms) else f"firm #{f}"
+    def firm_slot(self, fid: str) -> int | None:
+        return self._slot_of.get(fid)
+
+    @cached_property
+    def _slot_of(self) -> dict[str, int]:
+        return {fid: i for i, fid in enumerate(self.firm_ids)}
+
+    def firm_label(self, fid: str) -> str:
+        f = self.firm_slot(fid)
+        if f is None:
+            return fid
+        if f < len(self.firms):
+            return self.firms[f].name
+        return f"a new {self.sectors[int(self.firm_sector[f])].name.lower()} project"
+
+    @property
+    def n_content_firms(self) -> int:
+        return len(self.firms)
+
+    def firm_name(self, f: int, name_index: int = 0) -> str:
+        """A firm's name; spare slots take a name from their sector's list."""
+        if f < len(self.firms):
+            return self.firms[f].name
+        sector = self.sectors[int(self.firm_sector[f])]
+        if sector.prospect_names:
+            return sector.prospect_names[name_index % len(sector.prospect_names)]
+        return f"{sector.name} venture {name_index + 1}"
 
 
 SECTOR_FIELDS = (
@@ -89,13 +117,14 @@ SECTOR_FIELDS = (
     "shock_persistence", "other_capacity_share", "other_capacity_growth", "price_elasticity",
     "price_floor", "price_ceiling", "capex_per_capacity", "build_quarters", "ramp_quarters",
     "start_yield", "learning_rate", "unit_cost", "fixed_cost_share", "jobs_per_bn",
-    "value_added_share", "tax_rate", "valuation_multiple",
+    "value_added_share", "tax_rate", "valuation_multiple", "prospect_rate", "prospect_capacity_bn",
 )
 
 
 CITY_FIELDS = (
     "gdp_bn", "population_m", "land_price_bn_per_ha", "tax_take", "transfers_share",
     "spending_share", "development_share", "growth_premium", "land_absorption_ha", "land_share",
+    "credibility",
 )
 
 
@@ -108,7 +137,8 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
     city_index = {c.id: i for i, c in enumerate(cities)}
     sector_index = {s.id: i for i, s in enumerate(sector_defs)}
     firm_index = {f.id: i for i, f in enumerate(firm_defs)}
-    n_f = len(firm_defs) + SPARE_FIRM_SLOTS
+    n_s = len(sector_defs)
+    n_f = len(firm_defs) + SPARE_SLOTS_PER_SECTOR * n_s
 
     turns = np.arange(scenario.turns + 1)
     year = scenario.start_year + (scenario.start_quarter - 1 + turns) / 4.0
@@ -129,11 +159,15 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
     firm_sector = np.zeros(n_f, dtype=np.int64)
     for i, f in enumerate(firm_defs):
         firm_sector[i] = sector_index[f.sector]
+    firm_sector[len(firm_defs):] = np.repeat(np.arange(n_s), SPARE_SLOTS_PER_SECTOR)
+    spare = np.zeros(n_f, dtype=bool)
+    spare[len(firm_defs):] = True
+    firm_ids = tuple(f.id for f in firm_defs) + tuple(
+        f"new-{s.id}-{k + 1}" for s in sector_defs for k in range(SPARE_SLOTS_PER_SECTOR))
     arrives = np.full(n_f, 1 << 30, dtype=np.int64)
     for i, f in enumerate(firm_defs):
         arrives[i] = f.arrives_turn if f.stage == "prospect" else 0
 
-    n_s = len(sector_defs)
     inputs = np.zeros((n_s, n_s), dtype=np.float64)
     for i, s in enumerate(sector_defs):
         for dep in s.inputs:
@@ -141,7 +175,7 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
                 inputs[i, sector_index[dep]] = 1.0
 
     onehot = np.zeros((n_f, n_s))
-    onehot[np.arange(len(firm_defs)), firm_sector[: len(firm_defs)]] = 1.0
+    onehot[np.arange(n_f), firm_sector] = 1.0
     city_params = {name: np.array([getattr(c, name) for c in cities], dtype=np.float64)
                    for name in CITY_FIELDS}
 
@@ -153,5 +187,5 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
         sector_params=params, firm_sector=firm_sector, firm_arrives=arrives,
         firm_quality=firm_array("quality", 0.5), firm_ask=firm_array("ask_bn", 0.0),
         firm_offered_stake=firm_array("offered_stake", 0.0), inputs=inputs,
-        firm_onehot=onehot, city_params=city_params,
+        firm_onehot=onehot, city_params=city_params, spare=spare, firm_ids=firm_ids,
     )

@@ -1,0 +1,58 @@
+"""Supply chains: how dense each city's cluster is around each sector.
+
+Density (0..1 per city and sector) grows with local producing firms in the sector itself,
+in the sectors it buys from (inputs) and in those that buy from it, plus suppliers the
+city recruits; it moves a fifth of the way to its target each quarter, so chains take
+years to thicken. Dense chains lower unit costs, lift the local multiplier, draw new
+projects and cushion cash crunches; a failure tears them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.state import State
+from game.engine.world import World
+
+PRESENCE_SCALE = 0.03  # local capacity, as a share of national demand, that makes a strong presence
+ADJUST = 0.2  # share of the gap to the target closed each quarter
+RECRUIT_DECAY = 0.98  # recruited suppliers drift away without firms to sell to
+COST_CUT = 0.15  # unit-cost reduction at full density
+FAILURE_DAMAGE = 0.75  # density kept in a failed firm's sector and its inputs
+
+
+def local_capacity(world: World, state: State, eff: np.ndarray) -> np.ndarray:
+    """Producing capacity by city and sector, [W, C, S]."""
+    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
+    return np.einsum("wf,wfc,fs->wcs", eff, onehot, world.firm_onehot)
+
+
+def update(world: World, state: State, eff: np.ndarray) -> None:
+    local = local_capacity(world, state, eff)
+    presence = 1.0 - np.exp(-local / (PRESENCE_SCALE * state.demand[:, None, :]))
+    inputs = world.inputs  # [S, S]: inputs[s, i] = 1 when s buys from i
+    n_in = inputs.sum(axis=1)
+    n_out = inputs.sum(axis=0)
+    upstream = np.where(n_in > 0, presence @ inputs.T / np.maximum(n_in, 1), presence)
+    downstream = np.where(n_out > 0, presence @ inputs / np.maximum(n_out, 1), 0.0)
+    target = np.clip(0.4 * presence + 0.35 * upstream + 0.25 * downstream + state.recruited, 0.0, 1.0)
+    state.density += ADJUST * (target - state.density)
+    state.recruited *= RECRUIT_DECAY
+
+
+def damage(world: World, state: State, failing: np.ndarray) -> None:
+    """A failure leaves suppliers unpaid: density falls in its sector and its inputs."""
+    w_idx, f_idx = np.nonzero(failing)
+    for w, f in zip(w_idx, f_idx, strict=True):
+        c = state.firm_city[w, f]
+        s = world.firm_sector[f]
+        hit = world.inputs[s] > 0
+        hit[s] = True
+        state.density[w, c, hit] *= FAILURE_DAMAGE
+        state.recruited[w, c, hit] *= FAILURE_DAMAGE
+
+
+def firm_density(world: World, state: State) -> np.ndarray:
+    """Each firm's local chain density, [W, F]."""
+    w = np.arange(state.n_worlds)[:, None]
+    return state.density[w, state.firm_city, world.firm_sector[None, :]]

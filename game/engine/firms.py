@@ -1,0 +1,257 @@
+"""Firm lifecycles: prospect -> building -> ramping -> operating -> listed, with the
+distressed and failed detours; cap tables, private rounds, valuation and IPOs.
+
+All [W, F] arrays; no loop over worlds. Calibration notes sit next to the constants.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine import capital, chains
+from game.engine.ledger import book
+from game.engine.state import LANE_PRIVATE_ROUND, State, sp_capex
+from game.engine.world import (
+    BUILDING,
+    DISTRESSED,
+    FAILED,
+    LISTED,
+    OPERATING,
+    PRODUCING,
+    RAMPING,
+    World,
+)
+
+MATURE_YIELD = 0.95
+RAMPED_YIELD = 0.85  # a ramping plant counts as operating from this yield
+WORKING_CAPITAL = 0.15  # share of capex raised on top of it for the losses of the ramp
+FIRM_INTEREST_RATE = 0.05
+CONSTRUCTION_JOBS_SHARE = 0.3
+DISTRESS_QUARTERS_TO_FAIL = 4  # plus up to two more where chains are dense
+IPO_TRACK_RECORD = 4  # profitable quarters in a row before an IPO
+IPO_RAISE = 0.15  # share of the company sold as new shares at the IPO
+IPO_PREMIUM = 1.25  # listed firms trade above private marks (liquidity)
+PRIVATE_DISCOUNT = 0.8  # unlisted firms are marked below listed peers
+LOCKUP_QUARTERS = 4
+PRIVATE_ROUND_SHARE = 0.3  # a private round raises this share of the plant's capex
+UNPAID_SHARE_OF_DEBT = 0.2  # a failed firm's unpaid bills to local suppliers, beyond its cash hole
+UNPAID_GDP_LOSS = 0.5  # local output lost per yuan left unpaid
+INCENTIVE_REBATE = 0.5  # share of a firm's local taxes handed back under a tax incentive
+
+
+def producing_mask(state: State) -> np.ndarray:
+    return np.isin(state.stage, PRODUCING)
+
+
+def capex_total(world: World, state: State) -> np.ndarray:
+    return state.capacity_f * sp_capex(world)
+
+
+def start_building(world: World, state: State, w: np.ndarray, f: np.ndarray,
+                   equity: np.ndarray) -> None:
+    """A backed firm breaks ground: the city's equity is matched by private money and loans.
+
+    Private investors take half of what is left, less in long-horizon sectors (the seed:
+    "the private market remained hesitant"); banks lend the rest.
+    """
+    s = world.firm_sector[f]
+    capex = state.capacity_f[w, f] * sp_capex(world)[f] * (1.0 + WORKING_CAPITAL)
+    rest = np.maximum(capex - equity, 0.0)
+    private = rest * world.sector_params["private_appetite"][s]
+    loans = rest - private
+    state.cash[w, f] += equity + private + loans
+    state.firm_debt[w, f] += loans
+    state.paid_in[w, f] += equity + private
+    state.build_left[w, f] = world.sector_params["build_quarters"][s]
+    state.stage[w, f] = BUILDING
+    state.profit_streak[w, f] = 0
+
+
+def unit_cost(world: World, state: State) -> np.ndarray:
+    sp = world.sector_params
+    fs = world.firm_sector
+    b = -np.log2(1.0 - sp["learning_rate"][fs])
+    experience = np.maximum(state.cum_output / np.maximum(state.capacity_f, 1e-9), 0.25)
+    learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
+    quality = 1.0 + 0.6 * (0.5 - state.quality)
+    infra = np.take_along_axis(state.infrastructure, state.firm_city, axis=1)
+    chain = 1.0 - chains.COST_CUT * chains.firm_density(world, state)
+    return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
+
+
+def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Produce, sell, pay costs and taxes; returns (taxes [W, F], annual revenue [W, F])."""
+    sp = world.sector_params
+    fs = world.firm_sector
+    utilisation = np.minimum(1.0, state.demand / state.capacity)[:, fs]
+    producing = eff > 0
+    output = eff * utilisation / 4.0
+    state.cum_output += output
+    revenue = output * state.price[:, fs]
+    fixed = np.where(producing, capex_total(world, state) * sp["fixed_cost_share"][fs] / 4.0, 0.0)
+    cost = output * unit_cost(world, state) + fixed
+    interest = state.firm_debt * FIRM_INTEREST_RATE / 4.0
+    taxes = revenue * sp["tax_rate"][fs]
+    profit = np.where(producing, revenue - cost - interest - taxes, 0.0)
+    state.revenue_f[:] = revenue
+    state.profit_f[:] = profit
+    state.cash += profit
+    state.profit_streak[:] = np.where(producing & (profit > 0), state.profit_streak + 1, 0.0)
+    return taxes, revenue * 4.0
+
+
+def build_and_ramp(world: World, state: State) -> np.ndarray:
+    """Construction draws capex; finished plants ramp; returns the mask of plants just finished."""
+    sp = world.sector_params
+    fs = world.firm_sector
+    stage = state.stage
+    building = stage == BUILDING
+    state.cash -= np.where(building, capex_total(world, state) / sp["build_quarters"][fs], 0.0)
+    state.build_left -= building
+    done = building & (state.build_left <= 0)
+    stage[done] = RAMPING
+    state.yield_f[done] = np.broadcast_to(sp["start_yield"][fs], stage.shape)[done]
+    # Yields climb the learning curve while a plant produces; good managers climb faster.
+    growing = np.isin(stage, PRODUCING) & ~done
+    step = 1.0 - np.exp(-3.0 / sp["ramp_quarters"][fs])
+    grown = state.yield_f + (MATURE_YIELD - state.yield_f) * step * (0.5 + state.quality)
+    state.yield_f[:] = np.where(growing, np.minimum(grown, MATURE_YIELD), state.yield_f)
+    stage[(stage == RAMPING) & (state.yield_f >= RAMPED_YIELD)] = OPERATING
+    return done
+
+
+def private_rounds(world: World, state: State) -> None:
+    """Firms short of cash try to raise private money, diluting every holder.
+
+    The odds rise with sector sentiment, the city's credibility and the firm's visible
+    quality, and are low for long-horizon sectors until the plant produces.
+    """
+    sp = world.sector_params
+    fs = world.firm_sector
+    stage = state.stage
+    live = np.isin(stage, (BUILDING, RAMPING, OPERATING, DISTRESSED))
+    burn = np.where(stage == BUILDING, capex_total(world, state) / sp["build_quarters"][fs],
+                    np.maximum(-state.profit_f, 0.0))
+    short = live & (state.cash < 2.0 * burn) & (burn > 0)
+    if not short.any():
+        return
+    appetite = capital.private_appetite(world, state)[:, fs]
+    appetite = np.where(np.isin(stage, PRODUCING), np.sqrt(appetite), appetite)
+    cred = np.take_along_axis(state.credibility, state.firm_city, axis=1)
+    odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal), 0.0, 0.95)
+    odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
+    # one draw per world, spread over firms with the golden ratio so firms differ
+    u = (state.noise.uniform[:, state.turn, LANE_PRIVATE_ROUND][:, None]
+         + 0.6180339887 * np.arange(world.n_firms)[None, :]) % 1.0
+    raise_ = short & (u < odds)
+    if not raise_.any():
+        return
+    amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex_total(world, state), 0.0)
+    pre = np.maximum(state.valuation, 0.05 * np.maximum(state.paid_in, 1e-9))
+    keep = np.where(raise_, pre / (pre + amount), 1.0)
+    state.stake *= keep[:, :, None]
+    state.cash += amount
+    state.paid_in += amount
+    state.valuation[:] = np.where(raise_, pre + amount, state.valuation)
+
+
+def distress_and_failure(world: World, state: State) -> np.ndarray:
+    """Negative cash makes a firm distressed; a year (more in dense chains) of it, a failure.
+
+    Returns the mask of firms that failed this quarter.
+    """
+    stage = state.stage
+    active = np.isin(stage, (BUILDING, RAMPING, OPERATING, LISTED))
+    crunch = active & (state.cash < 0)
+    stage[crunch] = DISTRESSED
+    state.distress_q[crunch] = 0
+    distressed = (stage == DISTRESSED) & ~crunch
+    recovered = distressed & (state.cash >= 0)
+    back_to = np.where(state.listed, LISTED, np.where(state.yield_f >= RAMPED_YIELD, OPERATING, RAMPING))
+    back_to = np.where(state.build_left > 0, BUILDING, back_to)
+    stage[recovered] = back_to[recovered]
+    state.distress_q[distressed & ~recovered] += 1
+    grace = DISTRESS_QUARTERS_TO_FAIL + np.round(2.0 * chains.firm_density(world, state))
+    failing = distressed & ~recovered & (state.distress_q >= grace)
+    if failing.any():
+        fail(world, state, failing)
+    return failing
+
+
+def fail(world: World, state: State, failing: np.ndarray) -> None:
+    """Write off every city's stake, lose the jobs, leave local suppliers unpaid."""
+    lost = np.where(failing[:, :, None], state.cost_basis, 0.0)
+    state.written_off += lost.sum(axis=1)
+    backed = lost.sum(axis=1) > 0  # [W, C]
+    rescued = (failing & state.rescued)[:, :, None] & (state.cost_basis > 0)
+    capital.adjust_credibility(state, np.where(backed, -0.08, 0.0) - 0.07 * rescued.any(axis=1))
+    unpaid = np.where(failing, np.maximum(-state.cash, 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt, 0.0)
+    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
+    by_city = np.einsum("wf,wfc->wc", unpaid, onehot)
+    state.unpaid_suppliers += by_city
+    state.base_gdp -= UNPAID_GDP_LOSS * by_city
+    chains.damage(world, state, failing)
+    state.stage[failing] = FAILED
+    state.capacity_f[failing] = 0.0
+    state.yield_f[failing] = 0.0
+    state.cash[failing] = 0.0
+    state.firm_debt[failing] = 0.0
+    state.valuation[failing] = 0.0
+    state.cost_basis[failing] = 0.0
+
+
+def ipos(world: World, state: State) -> np.ndarray:
+    """Operating firms with a track record list when their sector's window is open."""
+    fs = world.firm_sector
+    window = capital.window_open(state)[:, fs]
+    listing = (state.stage == OPERATING) & (state.profit_streak >= IPO_TRACK_RECORD) & window
+    if listing.any():
+        state.stage[listing] = LISTED
+        state.listed[listing] = True
+        state.lockup_left[listing] = LOCKUP_QUARTERS
+        keep = np.where(listing, 1.0 - IPO_RAISE, 1.0)
+        state.stake *= keep[:, :, None]
+        raised = np.where(listing, IPO_RAISE * state.valuation * IPO_PREMIUM / (1 - IPO_RAISE), 0.0)
+        state.cash += raised
+        state.paid_in += raised
+    state.lockup_left[:] = np.maximum(state.lockup_left - (state.stage == LISTED), 0.0)
+    return listing
+
+
+def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
+    """Mark every live firm: producing firms on sales, sentiment and their plant; others at cost."""
+    sp = world.sector_params
+    fs = world.firm_sector
+    stage = state.stage
+    # revenue already carries today's price; sentiment adds the market's mood on top
+    sentiment = np.clip(state.sentiment[:, fs], 0.5, 1.5) ** 0.75
+    market = annual_revenue * sp["valuation_multiple"][fs] * sentiment - state.firm_debt
+    market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)
+    book_value = np.maximum(state.paid_in, 0.0)
+    trading = np.isin(stage, (OPERATING, LISTED))
+    value = np.where(trading, np.maximum(market, 0.5 * book_value), book_value)
+    value = np.where(stage == DISTRESSED, 0.3 * np.maximum(market, 0.2 * book_value), value)
+    live = np.isin(stage, (BUILDING, RAMPING, OPERATING, LISTED, DISTRESSED))
+    state.valuation[:] = np.where(live, np.maximum(value, 0.0), 0.0)
+
+
+def jobs(world: World, state: State) -> np.ndarray:
+    sp = world.sector_params
+    fs = world.firm_sector
+    producing = producing_mask(state)
+    j = np.where(producing, sp["jobs_per_bn"][fs] * state.capacity_f * state.yield_f, 0.0)
+    j += np.where(state.stage == BUILDING, CONSTRUCTION_JOBS_SHARE * sp["jobs_per_bn"][fs] * state.capacity_f, 0.0)
+    state.jobs_f[:] = np.where(state.stage == FAILED, 0.0, j)
+    return state.jobs_f
+
+
+def pay_taxes(world: World, state: State, taxes: np.ndarray) -> None:
+    """Firms' local taxes go to their city; a tax incentive hands half of them back."""
+    w = np.arange(state.n_worlds)[:, None]
+    active = state.incentive_left[w, state.firm_city, world.firm_sector[None, :]] > 0
+    relief = np.where(active, INCENTIVE_REBATE * taxes, 0.0)
+    state.cash += relief
+    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
+    book(state, "taxes_firms", np.einsum("wf,wfc->wc", taxes, onehot))
+    book(state, "tax_incentives", -np.einsum("wf,wfc->wc", relief, onehot))
+    state.incentive_left[:] = np.maximum(state.incentive_left - 1, 0.0)

@@ -1,0 +1,141 @@
+"""Prospects: projects looking for a city that will back them.
+
+The scenario's own firms arrive on their turn. Besides them, new projects appear during
+play, more of them in hot sectors, and choose a city by its chain density, infrastructure,
+credibility and tax incentives. A project the player leaves waiting for a year goes to a
+rival that takes the same terms, or gives up; a rival's own project that nobody backs
+gives up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.ledger import book
+from game.engine.state import (
+    LANE_PROSPECT_CITY,
+    LANE_RIVAL,
+    LANE_SPAWN,
+    LANE_SPAWN_CITY,
+    LANE_SPAWN_QUALITY,
+    LANE_SPAWN_SECTOR,
+    LANE_SPAWN_SIGNAL,
+    LANE_SPAWN_SIZE,
+    State,
+    sp_capex,
+)
+from game.engine.world import NOT_YET, PROSPECT, PROSPECT_PATIENCE_Q, WITHDRAWN, World
+
+ASK_SHARE_OF_CAPEX = 0.35  # a new project asks the city for this share of its capex
+STAKE_PREMIUM = 1.2  # and offers a stake a fifth richer than the money would buy
+SIGNAL_NOISE = 0.3  # due diligence sees quality give or take this much
+MAX_SPAWN_PROBABILITY = 0.9
+
+
+def arrive(world: World, state: State) -> None:
+    """The scenario's firms whose turn has come become prospects."""
+    arriving = (state.stage == NOT_YET) & (world.firm_arrives[None, :] <= state.turn) & ~world.spare[None, :]
+    state.stage[arriving] = PROSPECT
+    state.waited[arriving] = 0
+
+
+def attraction(world: World, state: State) -> np.ndarray:
+    """How strongly a new project in each sector leans to each city, [W, C, S] (unnormalised)."""
+    infra = state.infrastructure[:, :, None] - 1.0
+    cred = state.credibility[:, :, None]
+    incentive = (state.incentive_left > 0) * 0.5
+    return np.exp(2.5 * state.density + 2.0 * infra + 1.5 * cred + incentive)
+
+
+def spawn(world: World, state: State) -> None:
+    """Maybe a new project appears in each world; hot sectors breed more of them."""
+    if not world.scenario.spawn_prospects:
+        return
+    sp = world.sector_params
+    t = state.turn
+    u = state.noise.uniform[:, t, :]
+    heat = np.clip(state.sentiment, 0.5, 2.0) ** 2
+    rate = sp["prospect_rate"][None, :] / 4.0 * heat  # expected projects this quarter, [W, S]
+    total = rate.sum(axis=1)
+    happens = u[:, LANE_SPAWN] < np.minimum(total, MAX_SPAWN_PROBABILITY)
+    if not happens.any():
+        return
+    cum = np.cumsum(rate, axis=1) / np.maximum(total, 1e-12)[:, None]
+    sector = np.minimum((u[:, LANE_SPAWN_SECTOR][:, None] > cum).sum(axis=1), world.n_sectors - 1)
+    pull = attraction(world, state)[np.arange(state.n_worlds), :, sector]  # [W, C]
+    cum_c = np.cumsum(pull, axis=1) / pull.sum(axis=1, keepdims=True)
+    city = np.minimum((u[:, LANE_SPAWN_CITY][:, None] > cum_c).sum(axis=1), world.n_cities - 1)
+    for s in range(world.n_sectors):
+        worlds = np.nonzero(happens & (sector == s))[0]
+        if len(worlds) == 0:
+            continue
+        slots = np.nonzero(world.spare & (world.firm_sector == s))[0]
+        free = np.isin(state.stage[np.ix_(worlds, slots)], (NOT_YET, WITHDRAWN))
+        has = free.any(axis=1)
+        worlds = worlds[has]
+        f = slots[np.argmax(free[has], axis=1)]
+        _open(world, state, worlds, f, city[worlds], u[worlds])
+
+
+def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.ndarray,
+          u: np.ndarray) -> None:
+    sp = world.sector_params
+    s = world.firm_sector[f]
+    quality = 0.1 + 0.8 * u[:, LANE_SPAWN_QUALITY]
+    size = sp["prospect_capacity_bn"][s] * (0.6 + 0.8 * u[:, LANE_SPAWN_SIZE])
+    capex = size * sp_capex(world)[f]
+    state.stage[w, f] = PROSPECT
+    state.firm_city[w, f] = city
+    state.capacity_f[w, f] = size
+    state.quality[w, f] = quality
+    state.quality_signal[w, f] = np.clip(quality + SIGNAL_NOISE * (2 * u[:, LANE_SPAWN_SIGNAL] - 1), 0.0, 1.0)
+    state.ask[w, f] = ASK_SHARE_OF_CAPEX * capex
+    state.offered_stake[w, f] = np.minimum(STAKE_PREMIUM * ASK_SHARE_OF_CAPEX / (1 + 0.15), 0.9)
+    state.name_index[w, f] = state.spawned[w]
+    state.spawned[w] += 1
+    for arr in (state.waited, state.distress_q, state.build_left, state.yield_f, state.cum_output,
+                state.cash, state.firm_debt, state.revenue_f, state.profit_f, state.valuation,
+                state.jobs_f, state.paid_in, state.profit_streak, state.lockup_left):
+        arr[w, f] = 0.0
+    state.rescued[w, f] = False
+    state.listed[w, f] = False
+    state.stake[w, f, :] = 0.0
+    state.cost_basis[w, f, :] = 0.0
+
+
+def wait_or_leave(world: World, state: State) -> None:
+    """Prospects wait for terms; the player's unbacked ones go to a rival or give up."""
+    from game.engine.firms import (
+        start_building,  # firms import capital, which is fine; avoid a cycle
+    )
+
+    waiting = state.stage == PROSPECT
+    state.waited[waiting] += 1
+    leaving = waiting & (state.waited >= PROSPECT_PATIENCE_Q)
+    if not leaving.any():
+        return
+    rivals_idx = np.array([c for c in range(world.n_cities) if c != world.player])
+    u = state.noise.uniform[:, state.turn, LANE_PROSPECT_CITY]
+    pick = rivals_idx[np.minimum((u * len(rivals_idx)).astype(int), len(rivals_idx) - 1)]
+    # Two in three of the player's lost prospects find a rival who takes the same terms.
+    goes = state.noise.uniform[:, state.turn, LANE_RIVAL] < 2 / 3
+    from_player = state.firm_city == world.player
+    w_idx, f_idx = np.nonzero(leaving & from_player & goes[:, None])
+    dest = pick[w_idx]
+    ask = state.ask[w_idx, f_idx]
+    afford = state.treasury[w_idx, dest] > ask
+    w_ok, f_ok, d_ok, a_ok = w_idx[afford], f_idx[afford], dest[afford], ask[afford]
+    for c in np.unique(d_ok):
+        sel = d_ok == c
+        amount = np.zeros(state.n_worlds)
+        np.add.at(amount, w_ok[sel], a_ok[sel])
+        book(state, "equity_investment", -amount, int(c))
+        state.invested[:, c] += amount
+    state.firm_city[w_ok, f_ok] = d_ok
+    state.stake[w_ok, f_ok, d_ok] = state.offered_stake[w_ok, f_ok]
+    state.cost_basis[w_ok, f_ok, d_ok] = a_ok
+    start_building(world, state, w_ok, f_ok, a_ok)
+    still = leaving.copy()
+    still[w_ok, f_ok] = False
+    state.stage[still] = WITHDRAWN
+
