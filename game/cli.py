@@ -22,10 +22,74 @@ def _world(content: Content, scenario_id: str):
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    if getattr(args, "load", None):
+        return _play_saved(args)
     from game.tui.app import run_app  # Textual loads only for the game itself
 
     run_app(scenario=args.scenario, seed=args.seed, mods=[Path(m) for m in (args.mods or [])])
     return 0
+
+
+def _read_save_arg(args: argparse.Namespace):
+    """The save named (or the file given) on the command line, with content to open it."""
+    from game.saves import read_save, resolve, save_arg
+
+    save = read_save(resolve(save_arg(args.save), args.saves))
+    # the mods given now, else the mod folders the save recorded (those that still exist)
+    mods = [Path(m) for m in (args.mods or [m for m in save.payload.mods if Path(m).is_dir()])]
+    return save, load_content(mods), mods
+
+
+def _play_saved(args: argparse.Namespace) -> int:
+    """Open a save in the game; a bad save is refused here, before the UI starts."""
+    import inspect
+
+    from game.saves import SaveError, load_game
+
+    args.save = args.load
+    try:
+        save, content, mods = _read_save_arg(args)
+        session = load_game(save.path, content=content)
+    except SaveError as exc:
+        print(f"architect: cannot open the save: {exc}", file=sys.stderr)
+        return 1
+    for news in session.news:
+        if news.kind == "game" and news.severity == "warning" and news.text.startswith("Loaded save"):
+            print(f"architect: warning: {news.text}", file=sys.stderr)
+    try:
+        from game.tui.app import run_app
+    except ImportError:
+        run_app = None
+    if run_app is None or "session" not in inspect.signature(run_app).parameters:
+        print(f"architect: {save.name} is a good save (turn {session.turn}, {session.date}), but "
+              "this version's game screen cannot open saves yet", file=sys.stderr)
+        return 1
+    return run_app(session=session, content=content, mods=mods)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Re-run a save's actions from its seed; exit 0 when the result matches the save."""
+    from game.saves import SaveError, replay
+
+    try:
+        save, content, _ = _read_save_arg(args)
+        result = replay(save, content)
+    except SaveError as exc:
+        print(f"architect: {exc}", file=sys.stderr)
+        return 1
+    for text in result.warnings:
+        print(f"warning: {text}", file=sys.stderr)
+    p = save.payload
+    if result.ok:
+        print(f"OK: {save.name} ({p.scenario_name}, {p.date}, {p.turn} turns) replays to the saved "
+              f"state; hash {result.actual_hash[:16]}")
+        return 0
+    where = ("at turn " + str(result.first_divergent_turn)
+             if result.first_divergent_turn is not None else "somewhere")
+    print(f"DIVERGES {where}: {save.name}: {result.message}")
+    print(f"  saved hash    {result.expected_hash}")
+    print(f"  replayed hash {result.actual_hash}")
+    return 1
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
@@ -79,7 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--scenario", help="start this scenario at once (see `architect scenarios`)")
     play.add_argument("--seed", type=int, help="world seed (default: the scenario's own)")
     play.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    play.add_argument("--load", metavar="NAME", help="continue a saved game (a save name or a file)")
+    play.add_argument("--saves", metavar="DIR", help="the save folder (default: $ARCHITECT_SAVES, "
+                      "else saves/ in a checkout, else the user's data folder)")
     play.set_defaults(func=cmd_play)
+
+    rep = sub.add_parser("replay", help="re-run a save's actions and check they reach the saved state")
+    rep.add_argument("save", metavar="SAVE", help="a save name in the save folder, or a save file")
+    rep.add_argument("--saves", metavar="DIR", help="the save folder (as for play)")
+    rep.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rep.set_defaults(func=cmd_replay)
 
     scen = sub.add_parser("scenarios", help="list the scenarios")
     scen.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
