@@ -398,15 +398,17 @@ def read_save(path: str | os.PathLike[str]) -> SaveFile:
     raw = _read_bounded(path)
     if not raw.strip():
         raise SaveError("the file is empty (the save was cut short)", path)
+    if raw.lstrip().startswith(b"{") and not raw.rstrip().endswith(b"}"):
+        raise SaveError(f"damaged save: the file is cut short (truncated after {len(raw):,} bytes)",
+                        path)
     try:
         text = raw.decode("utf-8")
         doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
         raise SaveError(f"not a save file: not UTF-8 text (byte {exc.start})", path) from None
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip()) - 1
-        hint = "the file is cut short (truncated)" if cut else "not valid JSON"
-        raise SaveError(f"damaged save: {hint} at line {exc.lineno}, column {exc.colno}", path) from None
+        raise SaveError(f"damaged save: not valid JSON at line {exc.lineno}, column {exc.colno}",
+                        path) from None
     except (ValueError, RecursionError) as exc:
         raise SaveError(f"damaged save: {exc}", path) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -425,9 +427,39 @@ def read_save(path: str | os.PathLike[str]) -> SaveFile:
         model = SavePayload.model_validate(payload)
     except ValidationError as exc:
         raise SaveError(f"damaged save: {_first_error(exc)}", path) from None
-    if len(model.log) not in (model.turn, model.turn + 1):
+    if len(model.log) != model.turn + 1 and not (model.over and len(model.log) == model.turn):
         raise SaveError(f"damaged save: the log has {len(model.log)} turns for turn {model.turn}", path)
+    _verify(model, path)
     return SaveFile(path, model, None if env.format_version == FORMAT_VERSION else env.format_version)
+
+
+class _Arrays:
+    """Decoded arrays that state_hash can read like a State (it needs turn, seed, arrays())."""
+
+    def __init__(self, data: StateData, where: str):
+        self.turn = data.scalars.get("turn")
+        self.seed = data.scalars.get("seed")
+        self._arrays = {k: decode_array(v, f"{where}.{k}") for k, v in data.arrays.items()}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return self._arrays
+
+
+def _verify(p: SavePayload, path: Path) -> None:
+    """Deep checks, so that a save listed as good is one that loads: arrays, hash, actions."""
+    try:
+        snap = _Arrays(p.state, "state")
+        _Arrays(p.turn_start, "turn_start")
+    except SaveError as exc:
+        raise SaveError(f"damaged save: {exc.message}", path) from None
+    if snap.turn != p.turn or snap.seed != p.seed:
+        raise SaveError("damaged save: the snapshot's turn or seed disagrees with the header", path)
+    if state_hash(snap) != p.final_hash:  # type: ignore[arg-type]
+        raise SaveError("the state snapshot does not match its recorded hash: the save was altered",
+                        path)
+    for t, turn in enumerate(p.log):
+        for data in turn:
+            _action(data, t, path)
 
 
 @dataclass(frozen=True)
@@ -742,8 +774,11 @@ def restore(save: SaveFile, world: World) -> Session:
         ids = decode_array(wid, "state.world_ids")
         world_id = int(ids.reshape(-1)[0]) if ids.size and ids.dtype.kind in "iu" else 0
     template = new_state(world, 1, seed=p.seed, first_world=world_id)
-    state = decode_state(p.state, template, "state")
-    start = decode_state(p.turn_start, template, "turn_start")
+    try:
+        state = decode_state(p.state, template, "state")
+        start = decode_state(p.turn_start, template, "turn_start")
+    except SaveError as exc:
+        raise SaveError(f"damaged save: {exc.message}", save.path) from None
     if state.turn != p.turn or state.seed != p.seed:
         raise SaveError("damaged save: the snapshot's turn or seed disagrees with the header", save.path)
     if state_hash(state) != p.final_hash:
@@ -802,14 +837,26 @@ def load_game(save: str | os.PathLike[str], folder: str | os.PathLike[str] | Non
                             f"replay: {result.message}", sf.path) from None
         warnings.append(f"this save's snapshot does not fit this version of the game ({exc}); the "
                         "game was rebuilt from its action log")
-        if not result.ok:
-            warnings.append("the rebuilt game differs from the saved one: " + result.message)
+        drift = _drift(sf.payload.history, sim)
+        if drift:
+            warnings.append(f"the rebuilt game differs from the saved one: {drift}")
         if strict:
             raise SaveError("; ".join(warnings), sf.path) from None
         session = sim
     for text in warnings:
         session.news.append(News(session.turn, "game", f"Loaded save: {text}.", "warning"))
     return session
+
+
+def _drift(saved: list[dict[str, Any]], sim: Session) -> str | None:
+    """Headline numbers of the last closed turn that differ between a save and its rebuild."""
+    if not saved or not sim.history:
+        return None
+    was, now = saved[-1], dataclasses.asdict(sim.history[-1])
+    out = [f"{k} ¥{was[k]:,.2f} bn saved, ¥{now[k]:,.2f} bn rebuilt"
+           for k in ("treasury", "debt", "gdp")
+           if isinstance(was.get(k), int | float) and not np.isclose(was[k], now[k], rtol=1e-9)]
+    return "; ".join(out) or None
 
 
 # ----- replay -----------------------------------------------------------------------------
