@@ -323,3 +323,44 @@ def test_accepted_actions_change_the_state(hefei):
     assert np.isclose(s.state.stake[0, f, s.player], hefei.firm_offered_stake[f])
     assert s.state.attention[0, s.player] == 2
     assert s.actions_this_turn == [A.InvestEquity(firm="boe-hefei-gen6", amount_bn=9.0).model_dump()]
+
+
+# ----- the rest of the vocabulary ---------------------------------------------------------
+
+
+def test_unknown_sectors_are_refused(hefei):
+    s = Session.start(hefei)
+    for action in (A.CreateFund(sector="space-elevators", amount_bn=1.0),
+                   A.RecruitSuppliers(sector="space-elevators"),
+                   A.OfferTaxIncentive(sector="space-elevators")):
+        msg = only_reason(s, action)
+        assert "space-elevators" in msg
+
+
+def test_rescue_needs_a_firm_in_a_cash_crunch(hefei):
+    s = Session.start(hefei)
+    s.end_turn()
+    msg = only_reason(s, A.RescueFirm(firm="boe-hefei-gen6", amount_bn=1.0))
+    assert "not in a cash crunch" in msg
+
+
+def test_selling_a_stake_the_city_does_not_hold(hefei):
+    s = Session.start(hefei)
+    s.end_turn()
+    reasons = s.check(A.SellStake(firm="boe-hefei-gen6", share=0.5))
+    assert any("no stake" in r for r in reasons)
+
+
+def test_investing_from_an_empty_fund(hefei):
+    s = Session.start(hefei)
+    s.end_turn()
+    msg = only_reason(s, A.InvestEquity(firm="boe-hefei-gen6", amount_bn=9.0, from_fund=True))
+    assert "fund holds ¥0.0 bn" in msg
+
+
+def test_a_tax_incentive_cannot_be_stacked(hefei):
+    s = Session.start(hefei)
+    sector = hefei.sectors[0].id
+    s.act(A.OfferTaxIncentive(sector=sector))
+    msg = only_reason(s, A.OfferTaxIncentive(sector=sector))
+    assert "already have incentives" in msg

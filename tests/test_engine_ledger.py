@@ -8,6 +8,7 @@ no state array holds a NaN, an infinity, a negative land bank or negative attent
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,26 +17,53 @@ from game.engine.ledger import CATEGORY_IDS, N_CATEGORIES
 from game.engine.session import Session
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
+from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, RAMPING
 
 EPS = 1e-9
 
 
-def action_strategy(world) -> st.SearchStrategy:
-    """Any action of the vocabulary, with amounts from tiny to far too large."""
-    firm_ids = [f.id for f in world.firms]
-    asks = {f.id: f.ask_bn for f in world.firms}
+def kind_strategies(world) -> dict[str, st.SearchStrategy]:
+    """A strategy per action kind, with amounts from tiny to far too large."""
+    firm_ids = list(world.firm_ids)  # spare slots too: firms spawned during play
+    asks = dict(zip(world.firm_ids, world.firm_ask, strict=True))
+    sector_ids = [s.id for s in world.sectors]
+    firm = st.sampled_from([*firm_ids, "no-such-firm"])
+    sector = st.sampled_from([*sector_ids, "no-such-sector"])
     money = st.floats(0.01, 120.0, allow_nan=False, allow_infinity=False)
-    near_ask = st.tuples(st.sampled_from(firm_ids), st.floats(0.3, 1.8)).map(
-        lambda fa: A.InvestEquity(firm=fa[0], amount_bn=max(asks[fa[0]] * fa[1], 0.01)))
-    return st.one_of(
-        st.builds(A.SellLand, hectares=st.floats(0.5, 5000.0)),
-        st.builds(A.IssueBonds, amount_bn=money),
-        st.builds(A.RepayBonds, amount_bn=money),
-        st.builds(A.InvestEquity, firm=st.sampled_from([*firm_ids, "no-such-firm"]), amount_bn=money),
-        near_ask,
-        st.builds(A.BuildInfrastructure, project=st.sampled_from(sorted(A.INFRASTRUCTURE))),
-        st.just(A.Pass()),
-    )
+    near_ask = st.tuples(st.sampled_from(firm_ids), st.floats(0.3, 1.8), st.booleans()).map(
+        lambda t: A.InvestEquity(firm=t[0], amount_bn=max(asks[t[0]] * t[1], 0.01), from_fund=t[2]))
+    return {
+        "sell_land": st.builds(A.SellLand, hectares=st.floats(0.5, 5000.0)),
+        "grant_land": st.builds(A.GrantLand, firm=firm, hectares=st.floats(0.5, 3000.0)),
+        "issue_bonds": st.builds(A.IssueBonds, amount_bn=money),
+        "repay_bonds": st.builds(A.RepayBonds, amount_bn=money),
+        "invest_equity": st.one_of(
+            near_ask, st.builds(A.InvestEquity, firm=firm, amount_bn=money, from_fund=st.booleans())),
+        "rescue_firm": st.builds(A.RescueFirm, firm=firm, amount_bn=money, relocate=st.booleans()),
+        "sell_stake": st.builds(A.SellStake, firm=firm, share=st.floats(0.01, 1.0)),
+        "create_fund": st.builds(A.CreateFund, sector=sector, amount_bn=money),
+        "recruit_suppliers": st.builds(A.RecruitSuppliers, sector=sector),
+        "offer_tax_incentive": st.builds(A.OfferTaxIncentive, sector=sector),
+        "build_infrastructure": st.builds(A.BuildInfrastructure,
+                                          project=st.sampled_from(sorted(A.INFRASTRUCTURE))),
+        "pass": st.just(A.Pass()),
+    }
+
+
+def action_strategy(world) -> st.SearchStrategy:
+    return st.one_of(*kind_strategies(world).values())
+
+
+def test_random_play_draws_every_kind_of_action(hefei):
+    """If the vocabulary grows, the random-play properties must grow with it."""
+    assert set(kind_strategies(hefei)) == set(A.ACTION_KINDS)
+
+
+@given(data=st.data())
+@settings(max_examples=30, deadline=None)
+def test_each_kind_strategy_draws_its_kind(hefei, data):
+    for kind, strategy in kind_strategies(hefei).items():
+        assert data.draw(strategy).kind == kind
 
 
 def turns_strategy(world, max_turns: int) -> st.SearchStrategy:
@@ -145,3 +173,51 @@ def test_random_batches_play_both_scenarios_to_the_end(tutorial, hefei, data, se
             last = state
         assert last is not None
         assert last.turn == world.turns or last.over.all()
+
+
+def scripted_policy(world, state, p):
+    """A busy city that, over a game, uses every kind of action where it is legal."""
+    first, wants = [], []
+    if state.treasury[0, p] < 0.05 * state.gdp[0, p]:
+        first.append(A.SellLand(hectares=float(world.city_params["land_absorption_ha"][p])))
+    for f, fid in enumerate(world.firm_ids):
+        stage, mine = int(state.stage[0, f]), state.firm_city[0, f] == p
+        if stage == DISTRESSED:
+            need = float(A.rescue_need(state, f)[0]) * 1.01 + 0.01
+            first.append(A.RescueFirm(firm=fid, amount_bn=need, relocate=not mine))
+        if stage == PROSPECT and mine:
+            wants += [A.GrantLand(firm=fid, hectares=10.0),
+                      A.InvestEquity(firm=fid, amount_bn=float(state.ask[0, f]), from_fund=True),
+                      A.InvestEquity(firm=fid, amount_bn=float(state.ask[0, f]))]
+        if state.stake[0, f, p] > 0 and stage in (RAMPING, OPERATING, LISTED):
+            wants.append(A.SellStake(firm=fid, share=0.1))
+    sector = world.sectors[0].id
+    wants += [A.IssueBonds(amount_bn=1.0), A.CreateFund(sector=sector, amount_bn=1.0),
+              A.RecruitSuppliers(sector=sector), A.OfferTaxIncentive(sector=sector),
+              A.BuildInfrastructure(project="talent-programme"), A.RepayBonds(amount_bn=1.0),
+              A.Pass()]
+    # rotate so that each kind gets its turn at the three points of attention
+    k = state.turn % len(wants)
+    return first + wants[k:] + wants[:k]
+
+
+@pytest.mark.parametrize("scenario", ["tutorial", "hefei"])
+def test_every_kind_of_action_keeps_the_books_closed(request, scenario):
+    world = request.getfixturevalue(scenario)
+    p = world.player
+    used = set()
+    for seed in range(6):
+        state = new_state(world, 1, seed=seed)
+        while state.turn < world.turns and not state.over[0]:
+            begin_turn(world, state)
+            for action in scripted_policy(world, state, p):
+                if not A.check(world, state, p, action):
+                    A.apply(world, state, p, action)
+                    used.add(action.kind)
+                    assert_sound(state, f"after {action!r}")
+            end_turn(world, state)
+            assert_ledger_closes(state, f"seed {seed} turn {state.turn}")
+            assert_sound(state, f"seed {seed} turn {state.turn}")
+        if used == set(A.ACTION_KINDS):
+            break
+    assert used == set(A.ACTION_KINDS), set(A.ACTION_KINDS) - used

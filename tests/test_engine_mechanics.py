@@ -160,3 +160,23 @@ def test_infrastructure_raises_the_index_and_costs_the_quoted_price(hefei):
     s.act(A.BuildInfrastructure(project="industrial-park"))
     assert s.state.infrastructure[0, p] == pytest.approx(infra0 + A.INFRASTRUCTURE["industrial-park"][1])
     assert s.state.treasury[0, p] == pytest.approx(treasury0 - cost)
+
+
+# ----- granting land -------------------------------------------------------------------------
+
+
+def test_granted_land_lowers_the_ask_but_never_past_seventy_percent(hefei):
+    """actions.MIN_ASK_AFTER_GRANT: land covers at most 70% of a prospect's ask, however
+    many grants it is given."""
+    s = Session.start(hefei)
+    s.end_turn()
+    f = hefei.firm_slot("boe-hefei-gen6")
+    ask0 = float(s.state.ask[0, f])
+    bank0 = s.state.land_bank[0, s.player]
+    s.act(A.GrantLand(firm="boe-hefei-gen6", hectares=100))
+    assert s.state.ask[0, f] < ask0
+    assert s.state.land_bank[0, s.player] == bank0 - 100
+    assert s.state.ledger[0, s.player, K["land_sales"]] == 0.0  # granted, not sold
+    for _ in range(2):
+        s.act(A.GrantLand(firm="boe-hefei-gen6", hectares=1000))
+    assert s.state.ask[0, f] >= A.MIN_ASK_AFTER_GRANT * ask0 - 1e-9
