@@ -180,3 +180,29 @@ def test_granted_land_lowers_the_ask_but_never_past_seventy_percent(hefei):
     for _ in range(2):
         s.act(A.GrantLand(firm="boe-hefei-gen6", hectares=1000))
     assert s.state.ask[0, f] >= A.MIN_ASK_AFTER_GRANT * ask0 - 1e-9
+
+
+# ----- the end of a game -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", ["tutorial", "hefei"])
+def test_the_end_report_of_a_whole_game(request, scenario):
+    world = request.getfixturevalue(scenario)
+    s = Session.start(world, seed=1)
+    while not s.over:
+        if not s.check(A.SellLand(hectares=80)):
+            s.act(A.SellLand(hectares=80))
+        s.end_turn()
+    report = s.end_report()
+    assert report["turns"] == s.turn
+    assert s.turn == world.turns or report["crisis"]
+    assert 0.0 <= report["score"] <= 100.0
+    assert report["grade"] in {"A", "B", "C", "D", "E"}
+    assert report["hash"] == s.hash()
+    assert len(report["cities"]) == world.n_cities
+    assert all(0.0 <= v <= 1.0 for v in report["components"].values())
+    numbers = [v for v in report.values() if isinstance(v, float)]
+    assert numbers and all(np.isfinite(numbers))
+    assert report["gdp_start"] == s.history[0].gdp
+    assert s.end_turn() == []  # a finished game does not tick
+    assert s.turn == report["turns"]
