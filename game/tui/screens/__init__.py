@@ -1,0 +1,1 @@
+"""One Screen per mode (title, picker, dashboard, end report) and the dialogs."""

@@ -1,0 +1,172 @@
+"""The dashboard: one game's headline numbers, firms, land and news, and every action."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from game.engine.actions import Action
+from game.engine.session import Refused, Session
+from game.tui.commands import DashboardCommands
+from game.tui.screens.dialogs import ConfirmDialog, HelpDialog, LedgerDialog, TurnReport
+from game.tui.screens.forms import (
+    ActionForm,
+    InfrastructureForm,
+    InvestForm,
+    IssueBondsForm,
+    RepayBondsForm,
+    SellLandForm,
+)
+from game.tui.widgets.advisor import AdvisorLine
+from game.tui.widgets.firms_table import FirmsTable, investable
+from game.tui.widgets.headline import HeadlineBar
+from game.tui.widgets.land_panel import LandPanel
+from game.tui.widgets.news_log import NewsLog
+
+
+class DashboardScreen(Screen[None]):
+    """Where the game is played: read the numbers, act, end the turn."""
+
+    COMMANDS = {DashboardCommands}
+    BINDINGS = [
+        Binding("l", "sell_land", "Land", id="sell_land", tooltip="Sell land"),
+        Binding("i", "invest", "Invest", id="invest", tooltip="Invest equity in a firm"),
+        Binding("b", "issue_bonds", "Bonds", id="issue_bonds", tooltip="Issue bonds"),
+        Binding("r", "repay_bonds", "Repay", id="repay_bonds", tooltip="Repay bonds"),
+        Binding("f", "build", "Build", id="build", tooltip="Build infrastructure"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last action this turn"),
+        Binding("e", "end_turn", "End turn", id="end_turn", tooltip="Close the quarter"),
+        Binding("y", "ledger", "Ledger", id="ledger", tooltip="Money in and out by category"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield HeadlineBar(id="headline")
+        yield AdvisorLine(id="advisor")
+        with Vertical(id="body"):
+            yield FirmsTable(id="firms")
+            with Horizontal(id="lower"):
+                yield LandPanel(id="land")
+                yield NewsLog(id="news")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#firms").border_title = "Firms"
+        self.refresh_view()
+        self.query_one(FirmsTable).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height >= 34, "-tall")
+        self.set_class(self.size.width >= 110, "-wide")
+        # At 80 columns every key needs the footer's whole width; Ctrl+P is listed in help.
+        self.query_one(Footer).show_command_palette = self.size.width >= 100
+
+    def refresh_view(self) -> None:
+        """Redraw every panel from the session (after an action, an undo or a turn)."""
+        s = self.session
+        self.query_one(HeadlineBar).refresh_from(s)
+        self.query_one(AdvisorLine).refresh_from(s)
+        rows = s.firms()
+        table = self.query_one(FirmsTable)
+        table.show_rows(rows)
+        table.border_subtitle = None if rows else "No firms yet: offers arrive as news"
+        self.query_one(LandPanel).refresh_from(s)
+        self.query_one(NewsLog).refresh_from(s)
+
+    # ----- actions -------------------------------------------------------------------
+    def open_form(self, form: ActionForm) -> None:
+        if self.session.over:
+            self.app.bell()
+            return
+        self.app.push_screen(form, self.take)
+
+    def take(self, action: Action | None) -> None:
+        if action is None:
+            return
+        try:
+            self.session.act(action)
+        except Refused as exc:
+            self.notify("\n".join(exc.reasons), title="Refused", severity="error")
+            return
+        self.notify(action.describe(self.session.world), title="Done", timeout=2.5)
+        self.refresh_view()
+
+    def action_sell_land(self) -> None:
+        """Sell land from the land bank."""
+        self.open_form(SellLandForm(self.session))
+
+    def action_invest(self, firm: str | None = None) -> None:
+        """Invest equity in a firm in your city."""
+        self.open_form(InvestForm(self.session, firm))
+
+    def action_issue_bonds(self) -> None:
+        """Borrow by issuing bonds."""
+        self.open_form(IssueBondsForm(self.session))
+
+    def action_repay_bonds(self) -> None:
+        """Repay bonds from the treasury."""
+        self.open_form(RepayBondsForm(self.session))
+
+    def action_build(self, project: str | None = None) -> None:
+        """Build infrastructure."""
+        self.open_form(InfrastructureForm(self.session, project))
+
+    def action_undo(self) -> None:
+        """Take back the last action of this turn."""
+        if self.session.undo():
+            self.notify("The last action was taken back.", title="Undone")
+            self.refresh_view()
+        else:
+            self.notify("Nothing to undo this turn.", severity="warning")
+
+    def action_end_turn(self) -> None:
+        """Close the quarter and show what changed."""
+        s = self.session
+        if s.over:
+            self.app.show_end(s)  # type: ignore[attr-defined]
+            return
+        closed, before = s.date, s.headline()
+        news = s.end_turn()
+        report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
+        self.app.push_screen(report, self.after_report)
+
+    def after_report(self, _: None) -> None:
+        if self.session.over:
+            self.app.show_end(self.session)  # type: ignore[attr-defined]
+        else:
+            self.refresh_view()
+
+    def action_ledger(self) -> None:
+        """Show money in and out by category."""
+        self.app.push_screen(LedgerDialog(self.session))
+
+    def action_help(self) -> None:
+        """Show keys and ideas."""
+        self.app.push_screen(HelpDialog())
+
+    def action_quit(self) -> None:
+        """Ask, then leave the game."""
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+        self.app.push_screen(ConfirmDialog("Quit the game? This game is not saved."), answer)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a firm: invest if it takes money from you, else tell its story."""
+        fid = event.row_key.value
+        row = next((r for r in self.session.firms() if r["id"] == fid), None)
+        if row is None:
+            return
+        if investable(row):
+            self.action_invest(row["id"])
+        else:
+            self.notify(row["description"] or f"{row['name']} is in {row['city']}.",
+                        title=f"{row['name']} ({row['stage']}, {row['city']})")

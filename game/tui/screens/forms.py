@@ -1,0 +1,384 @@
+"""Action forms: a dialog per verb that builds an Action, checks it as you type, and
+returns it through ``dismiss`` only when the engine allows it.
+
+The engine's refusal reasons are shown verbatim; otherwise ``session.preview`` is
+shown as "Treasury ¥12.0 bn → ¥7.5 bn". Bad input gets a message, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from game.engine.actions import (
+    INFRASTRUCTURE,
+    Action,
+    BuildInfrastructure,
+    InvestEquity,
+    IssueBonds,
+    RepayBonds,
+    SellLand,
+    infrastructure_cost,
+)
+from game.engine.session import Refused, Session
+from game.engine.world import PROSPECT_PATIENCE_Q
+from game.tui import fmt
+from game.tui.widgets.firms_table import investable
+
+COMPACT_BELOW = 34  # terminal rows under which form fields lose their borders
+
+
+def parse_amount(text: str, unit: str) -> tuple[float | None, str | None]:
+    """A positive number from what the player typed, or a message saying what is wrong."""
+    cleaned = text.strip().replace(",", "").replace("¥", "").replace("_", "")
+    for suffix in ("bn", "ha"):
+        if cleaned.lower().endswith(suffix):
+            cleaned = cleaned[: -len(suffix)].strip()
+    if not cleaned:
+        return None, f"Type an amount in {unit}."
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None, f"“{text.strip()}” is not a number: type digits only, such as 100 or 2.5."
+    if not math.isfinite(value):
+        return None, f"“{text.strip()}” is not a number: type digits only, such as 100 or 2.5."
+    if value <= 0:
+        return None, "The amount must be more than zero."
+    return value, None
+
+
+def validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    limit = (err.get("ctx") or {}).get("le")
+    if limit is not None:
+        return f"That is more than the most this action allows ({limit:,})."
+    return f"That amount is not allowed: {err.get('msg', 'invalid value')}."
+
+
+def int_text(x: float) -> str:
+    """A number as a person would type it: 3 rather than 3.0, 2.25 rather than 2.250."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+class ActionForm(ModalScreen[Action | None]):
+    """Base dialog: subclasses add fields and turn them into an Action."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+    TITLE_TEXT = "Action"
+    CONFIRM_LABEL = "Confirm"
+    UNIT = "¥ bn"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.allowed: Action | None = None
+
+    # ----- layout --------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form"):
+            yield Static(self.explanation(), id="dialog-help")
+            yield from self.compose_fields()
+            yield Static(id="verdict")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(self.CONFIRM_LABEL, id="confirm", variant="primary", disabled=True)
+                yield Button("Cancel", id="cancel")
+            yield Static("Enter confirms · Esc cancels · Tab moves between fields",
+                         id="dialog-keys")
+
+    def compose_fields(self) -> ComposeResult:
+        yield Input(placeholder=self.UNIT, id="amount")
+
+    def explanation(self) -> str:
+        return ""
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = self.TITLE_TEXT
+        if self.app.size.height < COMPACT_BELOW:  # borderless fields so 24 rows suffice
+            for widget in self.query("Input, Select, Button"):
+                widget.compact = True  # type: ignore[attr-defined]
+        self.update_verdict()
+
+    # ----- building the action -------------------------------------------------------
+    def build(self) -> tuple[Action | None, str | None]:
+        """The action the fields describe, or a message saying what is missing."""
+        raise NotImplementedError
+
+    def amount(self) -> tuple[float | None, str | None]:
+        return parse_amount(self.query_one("#amount", Input).value, self.UNIT)
+
+    def update_verdict(self) -> None:
+        verdict = self.query_one("#verdict", Static)
+        self.allowed = None
+        action, problem = self.build()
+        text = Text()
+        if action is None:
+            verdict.set_classes("input-problem")
+            text.append("? ", style="bold")
+            text.append(problem or "")
+        else:
+            reasons = self.session.check(action)
+            if not reasons:
+                try:
+                    changes = self.session.preview(action)
+                except Refused as exc:
+                    reasons = exc.reasons
+            if reasons:
+                verdict.set_classes("refused")
+                text.append("✖ Refused:", style="bold")
+                for reason in reasons:
+                    text.append(f"\n  • {reason}")
+            else:
+                verdict.set_classes("allowed")
+                text.append("✔ Allowed. After this action:", style="bold")
+                lines = [fmt.preview_line(k, b, a) for k, (b, a) in changes.items()
+                         if abs(a - b) > 1e-9 or k == "treasury"]
+                for line in lines:
+                    text.append(f"\n  {line}")
+                self.allowed = action
+        verdict.update(text)
+        self.query_one("#confirm", Button).disabled = self.allowed is None
+
+    # ----- events --------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.update_verdict()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.select_changed(event.value)
+        self.update_verdict()
+
+    def select_changed(self, value: object) -> None:
+        """Hook for forms that prefill fields from the selection."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.action_confirm()
+        else:
+            self.action_cancel()
+
+    def action_confirm(self) -> None:
+        """Take the action if the engine allows it; otherwise point at the reason."""
+        self.update_verdict()
+        if self.allowed is None:
+            self.app.bell()
+            self.query_one("#verdict").add_class("flash")
+            self.set_timer(0.4, lambda: self.query_one("#verdict").remove_class("flash"))
+            return
+        self.dismiss(self.allowed)
+
+    def action_cancel(self) -> None:
+        """Close the form without acting."""
+        self.dismiss(None)
+
+
+class SellLandForm(ActionForm):
+    TITLE_TEXT = "Sell land"
+    CONFIRM_LABEL = "Sell"
+    UNIT = "hectares"
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The land bank holds {fmt.ha(h['land_bank'])} at {fmt.price_m_per_ha(h['land_price'])}. "
+                "Big lots fetch less: the price sags when much is sold at once, and every "
+                "hectare sold is gone for good.")
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Hectares to sell", classes="field-label")
+        yield Input(placeholder="hectares, e.g. 100", id="amount")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return SellLand(hectares=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class IssueBondsForm(ActionForm):
+    TITLE_TEXT = "Issue bonds"
+    CONFIRM_LABEL = "Issue"
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        sc = self.session.world.scenario
+        return (f"Debt is {fmt.bn(h['debt'])} ({h['debt_ratio']:.1f}x yearly revenue; the province "
+                f"caps it at {sc.debt_limit_ratio:.1f}x). Bonds pay about {sc.bond_rate:.1%} a year, "
+                "every quarter, until repaid.")
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Amount to borrow, ¥ bn", classes="field-label")
+        yield Input(placeholder="¥ bn, e.g. 5", id="amount")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return IssueBonds(amount_bn=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class RepayBondsForm(ActionForm):
+    TITLE_TEXT = "Repay bonds"
+    CONFIRM_LABEL = "Repay"
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"Debt is {fmt.bn(h['debt'])}; the treasury holds {fmt.bn(h['treasury'])}. "
+                "Repaying cuts interest and the province's worry, but spends cash now.")
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Amount to repay, ¥ bn", classes="field-label")
+        yield Input(placeholder="¥ bn, e.g. 5", id="amount")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return RepayBonds(amount_bn=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+def invest_label(row: dict) -> str:
+    if row["stage"] == "prospect":
+        return (f"{row['name']} · offer: ¥{row['ask']:,.1f} bn for "
+                f"{row['offered_stake']:.0%}")
+    held = f"you hold {row['stake']:.0%}" if row["stake"] > 1e-6 else "no stake yet"
+    return f"{row['name']} · {row['stage']} · {held}"
+
+
+class InvestForm(ActionForm):
+    TITLE_TEXT = "Invest equity"
+    CONFIRM_LABEL = "Invest"
+
+    def __init__(self, session: Session, firm: str | None = None) -> None:
+        super().__init__(session)
+        self.rows = {r["id"]: r for r in session.firms() if investable(r)}
+        order = sorted(self.rows.values(), key=lambda r: (r["stage"] != "prospect", r["name"]))
+        self.order = [r["id"] for r in order]
+        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The treasury holds {fmt.bn(h['treasury'])}. A prospect builds here only if "
+                "you put in at least half its ask; a firm already here sells you new shares "
+                "at its valuation.")
+
+    def compose_fields(self) -> ComposeResult:
+        if not self.rows:
+            yield Static("No firm in your city is open to investment right now. Offers "
+                         "arrive as news: watch for ▶OFFER in the firms table.",
+                         id="no-firms")
+            return
+        yield Label("Firm", classes="field-label")
+        yield Select([(invest_label(self.rows[f]), f) for f in self.order], value=self.first,
+                     allow_blank=False, id="firm")
+        yield Static(id="firm-story")
+        yield Label("Amount to invest, ¥ bn", classes="field-label")
+        yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
+
+    def prefill(self, fid: str | None) -> str:
+        row = self.rows.get(fid) if fid else None
+        return int_text(row["ask"]) if row and row["stage"] == "prospect" else ""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.rows:
+            self.show_story(self.first)
+            self.query_one("#amount", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    def show_story(self, fid: str | None) -> None:
+        row = self.rows.get(fid) if fid else None
+        if row is None:
+            return
+        facts = (f"{row['sector']} · valued {fmt.bn(row['valuation'])} · cash {fmt.bn(row['cash'])}"
+                 if row["stage"] != "prospect" else
+                 f"{row['sector']} · waits {max(PROSPECT_PATIENCE_Q - row['waited'], 0)} more quarter(s) "
+                 f"· takes ¥{0.5 * row['ask']:,.1f}–{1.5 * row['ask']:,.1f} bn")
+        self.query_one("#firm-story", Static).update(
+            Text.assemble((facts, "bold"), "\n", (row["description"] or "", "italic")))
+
+    def select_changed(self, value: object) -> None:
+        fid = str(value)
+        self.show_story(fid)
+        filled = self.prefill(fid)
+        if filled:
+            self.query_one("#amount", Input).value = filled
+
+    def build(self) -> tuple[Action | None, str | None]:
+        if not self.rows:
+            return None, "There is nothing to invest in this turn."
+        fid = self.query_one("#firm", Select).value
+        if not isinstance(fid, str):
+            return None, "Pick a firm."
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return InvestEquity(firm=fid, amount_bn=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class InfrastructureForm(ActionForm):
+    TITLE_TEXT = "Build infrastructure"
+    CONFIRM_LABEL = "Build"
+
+    def __init__(self, session: Session, project: str | None = None) -> None:
+        super().__init__(session)
+        self.first = project if project in INFRASTRUCTURE else next(iter(INFRASTRUCTURE))
+
+    def cost(self, project: str) -> float:
+        return float(infrastructure_cost(self.session.state, self.session.player, project)[0])
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The treasury holds {fmt.bn(h['treasury'])}. Infrastructure lifts the base "
+                "economy's growth and lowers your firms' costs; it is paid for now.")
+
+    def compose_fields(self) -> ComposeResult:
+        options = [(f"{p.replace('-', ' ').capitalize()} · {fmt.bn(self.cost(p))}", p)
+                   for p in INFRASTRUCTURE]
+        yield Label("Project", classes="field-label")
+        yield Select(options, value=self.first, allow_blank=False, id="project")
+        yield Static(id="project-story")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.select_changed(self.first)
+        self.query_one("#project", Select).focus()
+
+    def select_changed(self, value: object) -> None:
+        project = str(value)
+        if project in INFRASTRUCTURE:
+            _, gain, what = INFRASTRUCTURE[project]
+            self.query_one("#project-story", Static).update(
+                Text(f"{what.capitalize()}; infrastructure index +{gain:.2f}.", style="italic"))
+
+    def build(self) -> tuple[Action | None, str | None]:
+        project = self.query_one("#project", Select).value
+        if not isinstance(project, str):
+            return None, "Pick a project."
+        return BuildInfrastructure(project=project), None  # type: ignore[arg-type]

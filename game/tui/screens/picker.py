@@ -1,0 +1,93 @@
+"""The scenario picker: a list on the left, the highlighted scenario's brief on the right."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.content.loader import Content
+from game.content.schema import ScenarioDef
+from game.tui.fmt import years_label
+
+DIFFICULTY_ORDER = {"tutorial": 0, "easy": 1, "normal": 2, "hard": 3}
+
+
+def end_label(sc: ScenarioDef) -> str:
+    q = sc.start_quarter - 1 + sc.turns - 1
+    return f"{sc.start_year + q // 4} Q{q % 4 + 1}"
+
+
+def scenario_brief(sc: ScenarioDef) -> Text:
+    text = Text()
+    text.append(sc.name, style="bold")
+    text.append("\n")
+    text.append(f"Difficulty: {sc.difficulty}   ", style="")
+    text.append(f"Length: {sc.turns} turns ({years_label(sc.turns)}), "
+                f"{sc.start_year} Q{sc.start_quarter} to {end_label(sc)}")
+    text.append("\n\n")
+    text.append(" ".join(sc.description.split()))
+    text.append("\n\n")
+    text.append("To win: ", style="bold")
+    text.append(sc.victory)
+    return text
+
+
+class ScenarioPicker(Screen[None]):
+    """Choose a scenario; Enter starts it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="picker.back"),
+        Binding("q", "quit", "Quit", id="picker.quit"),
+    ]
+
+    def __init__(self, content: Content) -> None:
+        super().__init__()
+        self.scenarios = sorted(content.scenarios.values(),
+                                key=lambda s: (DIFFICULTY_ORDER.get(s.difficulty, 9), s.start_year, s.id))
+
+    def compose(self) -> ComposeResult:
+        yield Static("Choose a scenario", id="picker-title")
+        with Horizontal(id="picker"):
+            yield OptionList(*(Option(self.option_text(sc), id=sc.id) for sc in self.scenarios),
+                             id="scenario-list")
+            with VerticalScroll(id="scenario-brief-box"):
+                yield Static(id="scenario-brief")
+        yield Static("↑↓ choose · Enter start · Esc back", id="picker-keys")
+        yield Footer(compact=True)
+
+    @staticmethod
+    def option_text(sc: ScenarioDef) -> Text:
+        return Text.assemble((sc.name, "bold"), "\n", (f"{sc.difficulty}, {sc.turns} turns", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#scenario-brief-box").border_title = "Brief"
+        menu = self.query_one("#scenario-list", OptionList)
+        menu.border_title = "Scenarios"
+        menu.highlighted = 0
+        menu.focus()
+        self.show_brief(0)
+
+    def show_brief(self, index: int | None) -> None:
+        if index is None or not self.scenarios:
+            return
+        self.query_one("#scenario-brief", Static).update(scenario_brief(self.scenarios[index]))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_brief(event.option_index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.start_game(event.option.id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        """Back to the title."""
+        self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        """Leave the game."""
+        self.app.exit()

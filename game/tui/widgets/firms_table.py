@@ -1,0 +1,77 @@
+"""The firms table: the player's firms and offers first, each marked with a word."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from game.tui import fmt
+
+INVESTABLE = ("prospect", "building", "ramping", "operating", "listed", "distressed")
+GONE = ("failed", "withdrawn")
+
+COLUMNS = (
+    ("tag", "Tag"), ("name", "Firm"), ("city", "City"), ("stage", "Stage"),
+    ("stake", "Your stake"), ("valuation", "Value ¥bn"), ("cash", "Cash ¥bn"),
+    ("capacity", "Cap ¥bn/yr"), ("jobs", "Jobs k"), ("sector", "Sector"),
+)
+
+
+def firm_tag(row: dict) -> tuple[str, str]:
+    """A word (and a colour that only repeats it) saying what the firm is to the player."""
+    if row["mine"] and row["stage"] == "prospect":
+        return "▶OFFER", "bold green"
+    if row["stake"] > 1e-6:
+        return "★OWN", "bold cyan"
+    if row["mine"]:
+        return "•HOME", ""
+    return "", ""
+
+
+def sort_key(row: dict) -> tuple:
+    tag = firm_tag(row)[0]
+    order = {"▶OFFER": 0, "★OWN": 1, "•HOME": 2, "": 3}[tag]
+    return (row["stage"] in GONE, order, row["city"], row["name"])
+
+
+def investable(row: dict) -> bool:
+    return bool(row["mine"]) and row["stage"] in INVESTABLE
+
+
+class FirmsTable(DataTable):
+    """All visible firms; row keys are firm ids."""
+
+    DEFAULT_CSS = """
+    FirmsTable { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    def show_rows(self, rows: list[dict]) -> None:
+        keep = self.cursor_row
+        self.clear()
+        for row in sorted(rows, key=sort_key):
+            tag, style = firm_tag(row)
+            stage = row["stage"]
+            stage_style = {"distressed": "bold red", "failed": "dim", "withdrawn": "dim",
+                           "prospect": "green"}.get(stage, "")
+            cells = {
+                "tag": Text(tag, style=style),
+                "name": Text(row["name"], style="bold" if row["mine"] else ""),
+                "city": row["city"],
+                "stage": Text(stage.upper() if stage == "distressed" else stage, style=stage_style),
+                "stake": Text(fmt.pct(row["stake"]) if row["stake"] > 1e-6 else "-", justify="right"),
+                "valuation": Text(fmt.num(row["valuation"]), justify="right"),
+                "cash": Text(fmt.num(row["cash"]), justify="right",
+                             style="red" if row["cash"] < 0 else ""),
+                "capacity": Text(fmt.num(row["capacity"]), justify="right"),
+                "jobs": Text(fmt.num(row["jobs"]), justify="right"),
+                "sector": row["sector"],
+            }
+            self.add_row(*(cells[k] for k, _ in COLUMNS), key=row["id"])
+        if self.row_count:
+            self.move_cursor(row=min(keep, self.row_count - 1))
