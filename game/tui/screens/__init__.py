@@ -1,1 +1,0 @@
-"""One Screen per mode (title, picker, dashboard, end report) and the dialogs."""

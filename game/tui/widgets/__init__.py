@@ -1,1 +1,0 @@
-"""Reusable dashboard widgets, one per module."""
