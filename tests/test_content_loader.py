@@ -3,6 +3,7 @@ line, dotted key and message; mods override by id; nothing but ContentError esca
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_a_scenario_listing_an_unknown_firm(pack_copy):
     problems = problems_of(pack_copy)
     hits = [p for p in problems if "ghost-motors" in p.message]
     assert len(hits) == 1
-    assert hits[0].key == "firms"
+    assert hits[0].key.split(".")[0] == "firms"  # "firms" or the index, "firms.1"
     assert "tutorial" in hits[0].file
 
 
@@ -235,12 +236,12 @@ def write_mod(root: Path, files: dict[str, str]) -> Path:
 
 def test_a_mod_overrides_a_sector_by_id(tmp_path, content):
     base = (Path(__file__).resolve().parent.parent / "content" / SECTOR).read_text(encoding="utf-8")
-    changed = base.replace("demand_bn = 300.0", "demand_bn = 999.0")
-    assert changed != base
+    changed, n = re.subn(r"(?m)^demand_bn = .*$", "demand_bn = 999.0", base)
+    assert n == 1
     mod = write_mod(tmp_path / "mod", {"sectors/my-memory.toml": changed})
     loaded = load_content([mod])
     assert loaded.sectors["memory-chips"].demand_bn == 999.0
-    assert content.sectors["memory-chips"].demand_bn == 300.0
+    assert content.sectors["memory-chips"].demand_bn != 999.0
     for sid, sector in content.sectors.items():
         if sid != "memory-chips":
             assert loaded.sectors[sid] == sector
