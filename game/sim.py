@@ -12,28 +12,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from game.engine import actions as A
+from game.bots import BOTS, Bot, land_addict_bot, pass_bot  # noqa: F401  (re-exported)
 from game.engine.scoring import failed_firms, score
 from game.engine.state import State, new_state
 from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
 from game.engine.world import World
-
-Bot = Callable[[World, State], None]
-
-
-def pass_bot(world: World, state: State) -> None:
-    """Does nothing: the city's economy runs on its own."""
-
-
-def land_addict_bot(world: World, state: State) -> None:
-    """Sells land at a fast pace every quarter and backs nothing."""
-    p = world.player
-    pace = 1.5 * world.city_params["land_absorption_ha"][p]
-    live = ~state.over & (state.land_bank[:, p] > 0)
-    A.apply(world, state, p, A.SellLand(hectares=pace), mask=live)
-
-
-BOTS: dict[str, Bot] = {"pass": pass_bot, "land-addict": land_addict_bot}
 
 METRICS = ("gdp", "treasury", "debt", "land_share", "portfolio", "score", "debt_ratio",
            "failed_firms", "fiscal_crisis")
@@ -49,13 +32,14 @@ def measure(world: World, state: State) -> dict[str, np.ndarray]:
         "portfolio": portfolio_value(state)[:, p],
         "score": score(world, state),
         "debt_ratio": debt_ratio(state)[:, p],
-        "failed_firms": failed_firms(world, state).astype(np.float64),
+        "failed_firms": failed_firms(world, state, p).astype(np.float64),
         "fiscal_crisis": state.crisis[:, p].astype(np.float64),
     }
 
 
 def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int | None = None,
                bot: Bot = pass_bot, progress: Callable[[int, int], None] | None = None,
+               on_turn: Callable[[State], None] | None = None,
                ) -> tuple[State, dict[str, np.ndarray]]:
     """Play ``n_worlds`` worlds for ``turns`` quarters; returns the state and final figures."""
     turns = world.turns if turns is None else min(turns, world.turns)
@@ -66,6 +50,8 @@ def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int 
     for t in range(turns):
         bot(world, state)
         end_turn(world, state)
+        if on_turn is not None:
+            on_turn(state)
         newly = state.over & ~ended
         if newly.any():
             now = measure(world, state)

@@ -8,11 +8,11 @@ Nothing read from a file is ever evaluated as code.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,14 @@ class Content:
     sectors: dict[str, SectorDef] = field(default_factory=dict)
     firms: dict[str, FirmDef] = field(default_factory=dict)
     scenarios: dict[str, ScenarioDef] = field(default_factory=dict)
+    # where each item came from: (kind, id) -> (file label, file text), for error lines
+    sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def problem(self, kind: str, item_id: str, loc: tuple[Any, ...], message: str) -> Problem:
+        """A problem located at ``loc`` inside the file that defined ``item_id``."""
+        label, text = self.sources.get((kind, item_id), (f"{kind}/{item_id}", ""))
+        line = find_key_line(text, loc) if text else None
+        return Problem(label, line, ".".join(str(k) for k in loc), message)
 
     def scenario(self, scenario_id: str) -> ScenarioDef:
         try:
@@ -73,7 +81,12 @@ def base_pack_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent.parent / "content"
     if (checkout / "pack.toml").is_file():
         return checkout
-    return Path(str(resources.files("game.basepack")))
+    # an installed wheel carries the pack as the data package game.basepack (a namespace
+    # package, so its folder comes from the import spec rather than a module file)
+    spec = importlib.util.find_spec("game.basepack")
+    if spec is None or not spec.submodule_search_locations:
+        raise ContentError([Problem("game.basepack", None, "", "the base content pack is not installed")])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _toml_line_of_error(message: str) -> int | None:
@@ -139,6 +152,9 @@ def read_toml(path: Path, label: str, problems: list[Problem]) -> tuple[dict[str
         msg = str(exc)
         problems.append(Problem(label, _toml_line_of_error(msg), "", f"TOML syntax: {msg}"))
         return None
+    except RecursionError:
+        problems.append(Problem(label, None, "", "TOML nests too deeply to read"))
+        return None
 
 
 def _describe(err: dict[str, Any]) -> str:
@@ -188,33 +204,64 @@ def load_pack_into(content: Content, pack_dir: Path, problems: list[Problem]) ->
             item = validate(model, parsed[0], parsed[1], label, problems)
             if item is not None:
                 getattr(content, kind)[item.id] = item  # type: ignore[attr-defined]
+                content.sources[(kind, item.id)] = (label, parsed[1])
 
 
 def check_references(content: Content, problems: list[Problem]) -> None:
+    """Every id a file names must exist, and a scenario's firms must fit the scenario."""
     for firm in content.firms.values():
         if firm.sector not in content.sectors:
-            problems.append(Problem(f"firms/{firm.id}", None, "sector", f"unknown sector {firm.sector!r}"))
+            problems.append(content.problem("firms", firm.id, ("sector",), f"unknown sector {firm.sector!r}"))
     for sector in content.sectors.values():
-        for dep in sector.inputs:
+        for i, dep in enumerate(sector.inputs):
             if dep not in content.sectors:
-                problems.append(Problem(f"sectors/{sector.id}", None, "inputs", f"unknown sector {dep!r}"))
+                problems.append(content.problem("sectors", sector.id, ("inputs", i), f"unknown sector {dep!r}"))
     for sc in content.scenarios.values():
-        label = f"scenarios/{sc.id}"
         city_ids = {c.id for c in sc.cities}
-        for sid in sc.sectors:
+
+        def bad(loc: tuple[Any, ...], message: str, sc: ScenarioDef = sc) -> None:
+            problems.append(content.problem("scenarios", sc.id, loc, message))
+
+        for i, sid in enumerate(sc.sectors):
             if sid not in content.sectors:
-                problems.append(Problem(label, None, "sectors", f"unknown sector {sid!r}"))
-        for fid in sc.firms:
+                bad(("sectors", i), f"unknown sector {sid!r}")
+        for i, fid in enumerate(sc.firms):
             firm = content.firms.get(fid)
             if firm is None:
-                problems.append(Problem(label, None, "firms", f"unknown firm {fid!r}"))
+                bad(("firms", i), f"unknown firm {fid!r}")
                 continue
             if firm.sector not in sc.sectors:
-                problems.append(Problem(label, None, "firms", f"firm {fid!r} is in sector {firm.sector!r}, which the scenario does not include"))
+                bad(("firms", i), f"firm {fid!r} is in sector {firm.sector!r}, which the scenario does not include")
             if firm.city not in city_ids:
-                problems.append(Problem(label, None, "firms", f"firm {fid!r} is in city {firm.city!r}, which the scenario does not include"))
+                bad(("firms", i), f"firm {fid!r} is in city {firm.city!r}, which the scenario does not include")
             if firm.arrives_turn >= sc.turns:
-                problems.append(Problem(label, None, "firms", f"firm {fid!r} arrives on turn {firm.arrives_turn}, after the last turn {sc.turns - 1}"))
+                bad(("firms", i), f"firm {fid!r} arrives on turn {firm.arrives_turn}, after the last turn {sc.turns - 1}")
+        _check_moves(content, sc, problems)
+
+
+def _check_moves(content: Content, sc: ScenarioDef, problems: list[Problem]) -> None:
+    """Historical moves must be valid actions naming the scenario's own firms and sectors."""
+    from game.engine.actions import parse_action  # the engine's vocabulary, imported late
+
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        problems.append(content.problem("scenarios", sc.id, loc, message))
+
+    for i, move in enumerate(sc.historical_moves):
+        loc = ("historical_moves", i, "action")
+        try:
+            action = parse_action(move.action)
+        except ValidationError as exc:
+            for err in exc.errors():
+                bad(loc + tuple(err.get("loc", ())), _describe(err))
+            continue
+        firm = getattr(action, "firm", None)
+        if firm is not None and firm not in sc.firms:
+            bad(loc, f"firm {firm!r} is not in the scenario's firms")
+        sector = getattr(action, "sector", None)
+        if sector is not None and sector not in sc.sectors:
+            bad(loc, f"sector {sector!r} is not in the scenario's sectors")
+        if move.turn >= sc.turns:
+            bad(("historical_moves", i, "turn"), f"turn {move.turn} is after the last turn {sc.turns - 1}")
 
 
 def load_content(mod_dirs: Iterable[Path] = ()) -> Content:

@@ -7,7 +7,7 @@ field names or their descriptions: money in ¥ billion (``_bn``), land in hectar
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,7 +20,7 @@ InitialStage = Literal["prospect", "building", "ramping", "operating", "listed"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SectorDef(Strict):
@@ -145,6 +145,14 @@ class HistoryPoint(Strict):
     label: str = ""
 
 
+class HistoricalMove(Strict):
+    """A decision the real city took, as an action; the `historical` bot replays these."""
+
+    turn: int = Field(ge=0)
+    action: dict[str, Any] = Field(description="an action as data, e.g. { kind = \"invest_equity\", firm = \"boe-hefei-gen6\", amount_bn = 9.0 }")
+    note: str = ""
+
+
 class ScenarioDef(Strict):
     id: Id = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=60)
@@ -168,6 +176,8 @@ class ScenarioDef(Strict):
     history: list[HistoryPoint] = Field(default_factory=list)
     tips: list[str] = Field(default_factory=list, description="tutorial hints shown turn by turn")
     spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
+    historical_moves: list[HistoricalMove] = Field(default_factory=list, description="what the real city did, turn by turn")
+    historical_land_pace: float = Field(default=0.8, ge=0, le=5, description="land the real city sold each quarter, as a share of absorption")
 
     @model_validator(mode="after")
     def _check_references(self) -> ScenarioDef:

@@ -431,6 +431,14 @@ def apply(world: World, state: State, city: int, action: Action,
             pass
 
 
+def sell_land_each(world: World, state: State, city: int, hectares: np.ndarray, mask: np.ndarray) -> None:
+    """SellLand with a different amount in each world (for bots); each sale is legal by
+    construction: no more than the bank, and only where attention is left."""
+    mask = mask & (state.attention[:, city] >= 1) & ~state.over
+    state.attention[:, city] -= mask
+    land.sell(world, state, city, np.where(mask, hectares, 0.0))
+
+
 def issue_bonds(state: State, city: int, amount: np.ndarray) -> None:
     """Borrow ``amount`` [W] through the city's investment platform."""
     state.debt[:, city] += amount
@@ -531,13 +539,80 @@ def grant_land(world: World, state: State, city: int, f: int, hectares: np.ndarr
     value = hectares * state.land_price[:, city] * INDUSTRIAL_LAND_DISCOUNT
     state.land_bank[:, city] -= hectares
     prospect = state.stage[:, f] == PROSPECT
-    floor = MIN_ASK_AFTER_GRANT * state.ask[:, f]
+    floor = MIN_ASK_AFTER_GRANT * (state.ask[:, f] + state.land_granted[:, f])  # of the original ask
     # the land counts toward the ask: the same stake for less cash
     cut = np.where(prospect, np.minimum(value, state.ask[:, f] - floor), 0.0)
     state.ask[:, f] -= cut
+    state.land_granted[:, f] += np.where(prospect, cut, value)
     state.cash[:, f] += np.where(prospect, 0.0, value)
     state.waited[:, f] = np.where(prospect & (hectares > 0), np.maximum(state.waited[:, f] - 1, 0), state.waited[:, f])
 
 
 def is_major(action: Action) -> bool:
     return action.attention > 0
+
+
+# ----- the same rules for a whole batch ---------------------------------------------------
+
+def legal_mask(world: World, state: State, city: int, action: Action) -> np.ndarray:
+    """[W] bool: worlds where ``check`` would allow the action (vectorised, for bots)."""
+    ok = ~state.over & (state.attention[:, city] >= action.attention)
+    treasury = state.treasury[:, city]
+    match action:
+        case SellLand(hectares=ha):
+            return ok & (ha <= state.land_bank[:, city])
+        case GrantLand(firm=fid, hectares=ha):
+            f = world.firm_slot(fid)
+            if f is None:
+                return np.zeros_like(ok)
+            stage = state.stage[:, f]
+            return (ok & (ha <= state.land_bank[:, city]) & ((stage == PROSPECT) | (stage == BUILDING))
+                    & (state.firm_city[:, f] == city))
+        case IssueBonds(amount_bn=amt):
+            cap = world.scenario.debt_limit_ratio * state.revenue_hist[:, city].sum(axis=1)
+            return ok & (amt <= cap - state.debt[:, city])
+        case RepayBonds(amount_bn=amt):
+            return ok & (amt <= state.debt[:, city]) & (amt <= treasury)
+        case InvestEquity(firm=fid, amount_bn=amt, from_fund=from_fund):
+            f = world.firm_slot(fid)
+            if f is None:
+                return np.zeros_like(ok)
+            s = world.firm_sector[f]
+            money = state.fund_cash[:, city, s] if from_fund else treasury
+            stage = state.stage[:, f]
+            takes = np.isin(stage, (PROSPECT, BUILDING, RAMPING, OPERATING, LISTED))
+            ask = state.ask[:, f]
+            size_ok = np.where(stage == PROSPECT, (amt >= 0.5 * ask) & (amt <= 1.5 * ask),
+                               amt <= 2.0 * np.maximum(state.valuation[:, f], 0.1))
+            return ok & (amt <= money) & takes & (state.firm_city[:, f] == city) & size_ok
+        case RescueFirm(firm=fid, amount_bn=amt, relocate=relocate):
+            f = world.firm_slot(fid)
+            if f is None:
+                return np.zeros_like(ok)
+            here = (state.firm_city[:, f] == city) | relocate
+            return (ok & (amt <= treasury) & (state.stage[:, f] == DISTRESSED) & here
+                    & (amt >= rescue_need(state, f)))
+        case SellStake(firm=fid):
+            f = world.firm_slot(fid)
+            if f is None:
+                return np.zeros_like(ok)
+            stage = state.stage[:, f]
+            sellable = ((stage == LISTED) & (state.lockup_left[:, f] <= 0)) | (stage == OPERATING) | (stage == RAMPING)
+            return ok & (state.stake[:, f, city] > 0) & sellable
+        case CreateFund(sector=sid, amount_bn=amt):
+            return ok & (sid in world.sector_index) & (amt <= treasury)
+        case RecruitSuppliers(sector=sid):
+            if sid not in world.sector_index:
+                return np.zeros_like(ok)
+            s = world.sector_index[sid]
+            return (ok & (scaled_cost(state, city, RECRUIT_COST_BN) <= treasury)
+                    & (state.recruited[:, city, s] < RECRUIT_CAP - 1e-9))
+        case OfferTaxIncentive(sector=sid):
+            if sid not in world.sector_index:
+                return np.zeros_like(ok)
+            return ok & (state.incentive_left[:, city, world.sector_index[sid]] <= 0)
+        case BuildInfrastructure(project=project):
+            return ok & (infrastructure_cost(state, city, project) <= treasury)
+        case Pass():
+            return ok
+    return np.zeros_like(ok)  # pragma: no cover - every kind is matched above

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.arrays import by_city_sector, over_links
 from game.engine.state import State
 from game.engine.world import World
 
@@ -23,8 +24,7 @@ FAILURE_DAMAGE = 0.75  # density kept in a failed firm's sector and its inputs
 
 def local_capacity(world: World, state: State, eff: np.ndarray) -> np.ndarray:
     """Producing capacity by city and sector, [W, C, S]."""
-    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
-    return np.einsum("wf,wfc,fs->wcs", eff, onehot, world.firm_onehot)
+    return by_city_sector(state.firm_city, world.firm_sector, eff, world.n_cities, world.n_sectors)
 
 
 def update(world: World, state: State, eff: np.ndarray) -> None:
@@ -33,8 +33,8 @@ def update(world: World, state: State, eff: np.ndarray) -> None:
     inputs = world.inputs  # [S, S]: inputs[s, i] = 1 when s buys from i
     n_in = inputs.sum(axis=1)
     n_out = inputs.sum(axis=0)
-    upstream = np.where(n_in > 0, presence @ inputs.T / np.maximum(n_in, 1), presence)
-    downstream = np.where(n_out > 0, presence @ inputs / np.maximum(n_out, 1), 0.0)
+    upstream = np.where(n_in > 0, over_links(presence, inputs) / np.maximum(n_in, 1), presence)
+    downstream = np.where(n_out > 0, over_links(presence, inputs.T) / np.maximum(n_out, 1), 0.0)
     target = np.clip(0.4 * presence + 0.35 * upstream + 0.25 * downstream + state.recruited, 0.0, 1.0)
     state.density += ADJUST * (target - state.density)
     state.recruited *= RECRUIT_DECAY

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine import capital, chains
+from game.engine import arrays, capital, chains
 from game.engine.ledger import book
 from game.engine.state import LANE_PRIVATE_ROUND, State, sp_capex
 from game.engine.world import (
@@ -36,6 +36,7 @@ LOCKUP_QUARTERS = 4
 PRIVATE_ROUND_SHARE = 0.3  # a private round raises this share of the plant's capex
 UNPAID_SHARE_OF_DEBT = 0.2  # a failed firm's unpaid bills to local suppliers, beyond its cash hole
 UNPAID_GDP_LOSS = 0.5  # local output lost per yuan left unpaid
+QUALITY_COST = 1.0  # unit cost is (1 + this x (0.5 - quality)): weak managers waste a lot
 INCENTIVE_REBATE = 0.5  # share of a firm's local taxes handed back under a tax incentive
 
 
@@ -73,7 +74,7 @@ def unit_cost(world: World, state: State) -> np.ndarray:
     b = -np.log2(1.0 - sp["learning_rate"][fs])
     experience = np.maximum(state.cum_output / np.maximum(state.capacity_f, 1e-9), 0.25)
     learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
-    quality = 1.0 + 0.6 * (0.5 - state.quality)
+    quality = 1.0 + QUALITY_COST * (0.5 - state.quality)
     infra = np.take_along_axis(state.infrastructure, state.firm_city, axis=1)
     chain = 1.0 - chains.COST_CUT * chains.firm_density(world, state)
     return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
@@ -139,6 +140,8 @@ def private_rounds(world: World, state: State) -> None:
     appetite = np.where(np.isin(stage, PRODUCING), np.sqrt(appetite), appetite)
     cred = np.take_along_axis(state.credibility, state.firm_city, axis=1)
     odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal), 0.0, 0.95)
+    # investors shun firms that lose money on every sale, and distressed ones most of all
+    odds = np.where(np.isin(stage, PRODUCING) & (state.profit_f < 0), odds * 0.4, odds)
     odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
     u = (state.noise.uniform[:, state.turn, LANE_PRIVATE_ROUND][:, None]
@@ -186,8 +189,7 @@ def fail(world: World, state: State, failing: np.ndarray) -> None:
     rescued = (failing & state.rescued)[:, :, None] & (state.cost_basis > 0)
     capital.adjust_credibility(state, np.where(backed, -0.08, 0.0) - 0.07 * rescued.any(axis=1))
     unpaid = np.where(failing, np.maximum(-state.cash, 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt, 0.0)
-    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
-    by_city = np.einsum("wf,wfc->wc", unpaid, onehot)
+    by_city = arrays.by_city(state.firm_city, unpaid, world.n_cities)
     state.unpaid_suppliers += by_city
     state.base_gdp -= UNPAID_GDP_LOSS * by_city
     chains.damage(world, state, failing)
@@ -225,7 +227,8 @@ def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     stage = state.stage
     # revenue already carries today's price; sentiment adds the market's mood on top
     sentiment = np.clip(state.sentiment[:, fs], 0.5, 1.5) ** 0.75
-    market = annual_revenue * sp["valuation_multiple"][fs] * sentiment - state.firm_debt
+    # equity value: sales times the sector's multiple and mood, plus cash, less debt
+    market = annual_revenue * sp["valuation_multiple"][fs] * sentiment + np.maximum(state.cash, 0.0) - state.firm_debt
     market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)
     book_value = np.maximum(state.paid_in, 0.0)
     trading = np.isin(stage, (OPERATING, LISTED))
@@ -251,7 +254,6 @@ def pay_taxes(world: World, state: State, taxes: np.ndarray) -> None:
     active = state.incentive_left[w, state.firm_city, world.firm_sector[None, :]] > 0
     relief = np.where(active, INCENTIVE_REBATE * taxes, 0.0)
     state.cash += relief
-    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
-    book(state, "taxes_firms", np.einsum("wf,wfc->wc", taxes, onehot))
-    book(state, "tax_incentives", -np.einsum("wf,wfc->wc", relief, onehot))
+    book(state, "taxes_firms", arrays.by_city(state.firm_city, taxes, world.n_cities))
+    book(state, "tax_incentives", -arrays.by_city(state.firm_city, relief, world.n_cities))
     state.incentive_left[:] = np.maximum(state.incentive_left - 1, 0.0)

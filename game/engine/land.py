@@ -1,5 +1,9 @@
 """The land market: a finite land bank, a price that sags when much is sold at once,
 and a macro land cycle set by the scenario (calibrated on cn_land_sale_revenue).
+
+A sale is booked gross (land revenue counts in the land share, as in China's fiscal
+statistics); half of it goes straight out again in compensation to former users and site
+works, so the city keeps about half.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from game.engine.ledger import book
 from game.engine.state import State
 from game.engine.world import World
 
+PREPARATION_COST = 0.5  # share of a sale's price paid out in compensation and site works
 PRICE_IMPACT = 0.4  # share of the price lost when a sale equals the market's absorption
 PRESSURE_DECAY = 0.6  # share of the price sag that remains after a quarter
 GDP_ELASTICITY = 0.25  # land prices follow the city's GDP with this elasticity (the cycle carries the rest)
@@ -42,6 +47,7 @@ def sell(world: World, state: State, city: int, hectares: np.ndarray) -> np.ndar
     state.land_pressure[:, city] = np.clip(1.0 - after / anchor, 0.0, 0.95)
     state.land_price[:, city] = after
     book(state, "land_sales", revenue, city)
+    book(state, "land_preparation", -PREPARATION_COST * revenue, city)
     return revenue
 
 

@@ -16,6 +16,7 @@ CATEGORIES: tuple[tuple[str, str, bool], ...] = (
     ("taxes_firms", "Taxes from strategic firms", True),
     ("tax_incentives", "Tax incentives granted", True),
     ("transfers", "Transfers from the province", True),
+    ("land_preparation", "Land compensation and site works", False),
     ("spending_core", "Core spending (salaries, services)", False),
     ("spending_development", "Development spending", False),
     ("bond_proceeds", "Bonds issued", False),

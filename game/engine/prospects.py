@@ -95,7 +95,7 @@ def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.nda
     state.spawned[w] += 1
     for arr in (state.waited, state.distress_q, state.build_left, state.yield_f, state.cum_output,
                 state.cash, state.firm_debt, state.revenue_f, state.profit_f, state.valuation,
-                state.jobs_f, state.paid_in, state.profit_streak, state.lockup_left):
+                state.jobs_f, state.paid_in, state.profit_streak, state.lockup_left, state.land_granted):
         arr[w, f] = 0.0
     state.rescued[w, f] = False
     state.listed[w, f] = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine import land
+from game.engine.arrays import by_city_sector
 from game.engine.state import State
 from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, World
 
@@ -73,8 +74,7 @@ def _leader(world: World, state: State) -> np.ndarray:
     """The city with the most producing capacity in each sector, [W, S] (-1 when none)."""
     producing = (state.stage >= OPERATING) & (state.stage <= LISTED)
     eff = np.where(producing, state.capacity_f, 0.0)
-    onehot = (state.firm_city[:, :, None] == np.arange(world.n_cities)).astype(np.float64)
-    by_cs = np.einsum("wf,wfc,fs->wcs", eff, onehot, world.firm_onehot)
+    by_cs = by_city_sector(state.firm_city, world.firm_sector, eff, world.n_cities, world.n_sectors)
     return np.where(by_cs.max(axis=1) > 0, by_cs.argmax(axis=1), -1)
 
 

@@ -10,6 +10,7 @@ from game.engine.world import FAILED, World
 
 GRADES = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "E"))
 CRISIS_PENALTY = 0.5
+LAND_BANK_FLOOR = 0.15  # share of the starting land bank below which a falling land share earns less
 
 
 def components(world: World, state: State) -> dict[str, np.ndarray]:
@@ -23,8 +24,10 @@ def components(world: World, state: State) -> dict[str, np.ndarray]:
     gdp_growth = np.clip(0.5 + (cagr - macro) / 0.10, 0.0, 1.0)
     start_share = city.land_share
     land_drop = np.clip((start_share - land_share(state)[:, p]) / max(start_share, 1e-9), 0.0, 1.0)
-    # A city that stops selling land while growing no faster than the nation gets little credit.
-    land_drop = land_drop * np.clip(gdp_growth * 2.0 - 0.5, 0.0, 1.0)
+    # Credit for a transition, not for running out: a city whose land bank is nearly gone,
+    # or that grows no faster than the nation, gets little of it.
+    bank_left = state.land_bank[:, p] / max(city.land_bank_ha, 1e-9)
+    land_drop = land_drop * np.clip(gdp_growth * 2.0 - 0.5, 0.0, 1.0) * np.clip(bank_left / LAND_BANK_FLOOR, 0.0, 1.0)
     invested = state.invested[:, p]
     value = portfolio_value(state)[:, p] + state.realised[:, p]
     moic = np.where(invested > 0, value / np.maximum(invested, 1e-9), 0.0)

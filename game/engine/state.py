@@ -124,6 +124,7 @@ class State:
     lockup_left: np.ndarray  # [W, F] quarters before listed shares can be sold
     rescued: np.ndarray  # [W, F] bool: a city put money in while it was distressed
     listed: np.ndarray  # [W, F] bool: the firm has had its IPO
+    land_granted: np.ndarray  # [W, F] value of industrial land the firm was given, ¥ bn
     stake: np.ndarray  # [W, F, C] each city's share of the firm
     cost_basis: np.ndarray  # [W, F, C] what each city paid for its present stake, ¥ bn
     # cities x sectors [W, C, S]
@@ -256,7 +257,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         ask=np.tile(world.firm_ask, (W, 1)), offered_stake=np.tile(world.firm_offered_stake, (W, 1)),
         name_index=np.zeros((W, F), dtype=np.int64), profit_streak=np.zeros((W, F)),
         lockup_left=np.zeros((W, F)), rescued=np.zeros((W, F), dtype=bool),
-        listed=stage == LISTED,
+        listed=stage == LISTED, land_granted=np.zeros((W, F)),
         stake=stake, cost_basis=stake * (cap * sp_capex(world))[:, :, None],
         density=np.zeros((W, C, S)), recruited=np.zeros((W, C, S)), fund_cash=np.zeros((W, C, S)),
         fund_city_share=np.zeros((W, C, S)), incentive_left=np.zeros((W, C, S)),

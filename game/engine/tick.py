@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine import capital, chains, firms, prospects
+from game.engine import arrays, capital, chains, firms, prospects
 from game.engine import land as land_market
 from game.engine.firms import start_building  # noqa: F401  (re-exported for callers)
-from game.engine.ledger import LAND, REVENUE_MASK, book
+from game.engine.ledger import LAND, REVENUE_MASK, book  # noqa: F401  (LAND for callers)
 from game.engine.state import State
 from game.engine.world import PRODUCING, World
 
-SUPPLIER_MULTIPLIER = 0.8  # local value added and jobs around a strategic firm, per unit of its own, at density 0.5
+SUPPLIER_MULTIPLIER = 1.5  # local value added and jobs around a strategic firm, per unit of its own, at density 0.5
 BASE_GROWTH_SD = 0.015  # sd of the base economy's yearly growth rate, drawn each quarter
-LAND_CONSTRUCTION_BOOST = 0.25  # growth of the base economy per unit of land revenue over GDP
-CHAIN_GROWTH = 0.03  # extra base growth a year when the city's chains are dense in every sector
+DEV_GROWTH = 0.5  # growth lost per unit of wanted development spending (share of GDP) left unpaid
+INFRA_GROWTH = 0.03  # growth a year per unit of log infrastructure index
+INFRA_DEPRECIATION = 0.005  # share of infrastructure above the ordinary level lost each quarter
+CHAIN_GROWTH = 0.06  # extra base growth a year when the city's chains are dense in every sector
+EMERGENCY_PATIENCE_COST = 0.1  # the province's patience lost each quarter the city borrows to pay its bills
 JOBS_PER_M_RESIDENTS = 550.0  # thousands employed per million residents (about 55%)
 
 
@@ -66,8 +69,7 @@ def _effective_capacity(state: State) -> np.ndarray:
 
 def city_sum(state: State, values: np.ndarray, n_cities: int) -> np.ndarray:
     """Sum a [W, F] firm quantity into [W, C] by each firm's city."""
-    onehot = state.firm_city[:, :, None] == np.arange(n_cities)
-    return np.einsum("wf,wfc->wc", values, onehot.astype(values.dtype))
+    return arrays.by_city(state.firm_city, values, n_cities)
 
 
 def _markets(world: World, state: State) -> np.ndarray:
@@ -81,7 +83,7 @@ def _markets(world: World, state: State) -> np.ndarray:
     state.demand[:] = trend * cycle * np.exp(state.demand_shock)
     state.other_capacity *= (1.0 + sp["other_capacity_growth"]) ** 0.25
     eff = _effective_capacity(state)
-    state.capacity[:] = state.other_capacity + eff @ world.firm_onehot
+    state.capacity[:] = state.other_capacity + arrays.by_sector(world.firm_sector, eff, world.n_sectors)
     ratio = state.demand / state.capacity
     state.price[:] = np.clip(ratio ** (1.0 / sp["price_elasticity"]), sp["price_floor"], sp["price_ceiling"])
     return eff
@@ -108,13 +110,12 @@ def city_multiplier(state: State) -> np.ndarray:
 def _cities(world: World, state: State, firm_va: np.ndarray, firm_jobs: np.ndarray) -> None:
     cp = world.city_params
     t = state.turn
-    land_rev_annual = state.ledger[:, :, LAND] * 4.0
     growth = (world.macro_growth[t] + cp["growth_premium"]
-              + 0.03 * (state.dev_fulfilment - 1.0)
-              + 0.02 * (state.infrastructure - 1.0)
-              + LAND_CONSTRUCTION_BOOST * land_rev_annual / state.gdp
+              + DEV_GROWTH * cp["development_share"] * (state.dev_fulfilment - 1.0)
+              + INFRA_GROWTH * np.log(state.infrastructure)
               + CHAIN_GROWTH * state.density.mean(axis=2)
               + BASE_GROWTH_SD * state.noise.city_normal[:, t + 1, :])
+    state.infrastructure -= INFRA_DEPRECIATION * np.maximum(state.infrastructure - 1.0, 0.0)
     state.base_gdp *= 1.0 + growth / 4.0
     mult = city_multiplier(state)
     state.gdp[:] = state.base_gdp + firm_va * (1.0 + mult)
@@ -140,9 +141,16 @@ def _budget(world: World, state: State) -> None:
 
 
 def _crisis(world: World, state: State) -> None:
-    """A city that cannot pay its bills, or whose debt exhausts the province's patience,
-    is in fiscal crisis; for the player that ends the game."""
-    broke = (state.treasury < 0) | (state.patience <= 0)
+    """A city short of cash borrows on emergency terms while the province's cap allows and
+    its patience holds; one that cannot is in fiscal crisis, which ends the player's game."""
+    short = np.maximum(-state.treasury, 0.0)
+    if (short > 0).any():
+        room = np.maximum(world.scenario.debt_limit_ratio * state.revenue_hist.sum(axis=2) - state.debt, 0.0)
+        emergency = np.minimum(short, room)
+        state.debt += emergency
+        book(state, "bond_proceeds", emergency)
+        state.patience -= np.where(emergency > 0, EMERGENCY_PATIENCE_COST, 0.0)
+    broke = (state.treasury < -1e-9) | (state.patience <= 0)
     state.crisis |= broke
     state.over |= state.crisis[:, world.player]
 

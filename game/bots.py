@@ -1,0 +1,162 @@
+"""Scripted strategies that play the player's city, for every world of a batch at once.
+
+Bots build the same action objects a player does and apply them where ``legal_mask``
+allows, so they can never do what a player could not. Each is a function
+``bot(world, state)`` called once per turn before the turn ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from game.engine import actions as A
+from game.engine.state import State
+from game.engine.world import DISTRESSED, LISTED, PROSPECT, World
+
+Bot = Callable[[World, State], None]
+
+
+def _do(world: World, state: State, action: A.Action, where: np.ndarray | None = None) -> np.ndarray:
+    """Apply ``action`` for the player wherever it is legal (and ``where``); returns the mask."""
+    mask = A.legal_mask(world, state, world.player, action)
+    if where is not None:
+        mask &= where
+    if mask.any():
+        A.apply(world, state, world.player, action, mask=mask)
+    return mask
+
+
+def _sell_land(world: World, state: State, pace: float) -> None:
+    """Sell ``pace`` x the market's absorption, or what is left of the bank, in each world."""
+    p = world.player
+    ha = pace * float(world.city_params["land_absorption_ha"][p])
+    full = _do(world, state, A.SellLand(hectares=ha))
+    # the last scraps of the bank: each world sells exactly what it has left
+    rest = ~full & (state.land_bank[:, p] > 0) & A.legal_mask(world, state, p, A.SellLand(hectares=1e-9))
+    if rest.any():
+        A.sell_land_each(world, state, p, np.where(rest, state.land_bank[:, p], 0.0), rest)
+
+
+def _fund(world: World, state: State, amount: np.ndarray, where: np.ndarray) -> None:
+    """Borrow where the treasury is short of ``amount`` [W], within the province's cap."""
+    p = world.player
+    short = where & (state.treasury[:, p] < amount)
+    if not short.any():
+        return
+    gap = np.where(short, amount - state.treasury[:, p] + 0.5, 0.0)
+    # one bond issue per turn: the largest gap that is legal where it is needed
+    for size in np.unique(np.round(gap[short], 1))[::-1]:
+        _do(world, state, A.IssueBonds(amount_bn=float(size)), where=short & (np.round(gap, 1) == size))
+
+
+def _back_prospects(world: World, state: State, choose: np.ndarray, borrow: bool) -> None:
+    """Offer each chosen prospect [W, F] exactly its ask."""
+    p = world.player
+    for f in np.nonzero(choose.any(axis=0))[0]:
+        pick = choose[:, f]
+        asks = np.round(state.ask[pick, f], 3)
+        for ask in np.unique(asks):
+            where = pick & (np.round(state.ask[:, f], 3) == ask)
+            if borrow:
+                _fund(world, state, np.full(state.n_worlds, ask), where)
+            _do(world, state, A.InvestEquity(firm=world.firm_ids[f], amount_bn=float(ask)), where=where)
+    del p
+
+
+def _mine(world: World, state: State, stage: int) -> np.ndarray:
+    return (state.stage == stage) & (state.firm_city == world.player)
+
+
+def _rescue(world: World, state: State, choose: np.ndarray) -> None:
+    for f in np.nonzero(choose.any(axis=0))[0]:
+        need = A.rescue_need(state, f)
+        for amount in np.unique(np.ceil(need[choose[:, f]] * 10) / 10):
+            where = choose[:, f] & (np.ceil(need * 10) / 10 == amount)
+            _do(world, state, A.RescueFirm(firm=world.firm_ids[f], amount_bn=float(amount)), where=where)
+
+
+def _exit(world: World, state: State, share: float) -> None:
+    """Sell part of every listed stake that is out of lock-up and worth more than it cost."""
+    p = world.player
+    value = state.stake[:, :, p] * state.valuation
+    ripe = (state.stage == LISTED) & (state.lockup_left <= 0) & (value > 1.2 * state.cost_basis[:, :, p])
+    for f in np.nonzero(ripe.any(axis=0))[0]:
+        _do(world, state, A.SellStake(firm=world.firm_ids[f], share=share), where=ripe[:, f])
+
+
+# ----- the bots -----------------------------------------------------------------------------
+
+def pass_bot(world: World, state: State) -> None:
+    """Does nothing: the city's economy runs on its own."""
+
+
+def land_addict_bot(world: World, state: State) -> None:
+    """Sells land fast every quarter and pours it into roads and metro lines; borrows when
+    the treasury runs low; backs no firm."""
+    p = world.player
+    _sell_land(world, state, 1.5)
+    flush = state.treasury[:, p] > 0.04 * state.gdp[:, p]
+    for project in ("transit", "industrial-park"):
+        _do(world, state, A.BuildInfrastructure(project=project), where=flush)
+    low = state.treasury[:, p] < 0.01 * state.gdp[:, p]
+    _fund(world, state, 0.03 * state.gdp[:, p], low)
+
+
+def herd_chaser_bot(world: World, state: State) -> None:
+    """Backs every prospect in whichever sectors are hottest, borrows to do it, rescues
+    its own firms whatever their prospects, and never sells."""
+    _sell_land(world, state, 1.0)
+    warm = state.sentiment >= np.minimum(state.sentiment.max(axis=1, keepdims=True), 0.95)
+    hot_firm = warm[:, world.firm_sector]
+    _back_prospects(world, state, _mine(world, state, PROSPECT) & hot_firm, borrow=True)
+    crunch = _mine(world, state, DISTRESSED) & ~state.rescued  # one rescue each; the second crunch kills
+    for f in np.nonzero(crunch.any(axis=0))[0]:
+        _fund(world, state, A.rescue_need(state, f) + 0.1, crunch[:, f])
+    _rescue(world, state, crunch)
+
+
+def patient_industrialist_bot(world: World, state: State) -> None:
+    """Sells land steadily, backs prospects that look strong or fit the city's chains,
+    recruits suppliers where it has firms, rescues only strong firms, and exits listed
+    stakes a quarter at a time."""
+    p = world.player
+    _sell_land(world, state, 0.8)
+    fits = state.density[:, p, :][:, world.firm_sector] > 0.2
+    good = (state.quality_signal > 0.55) | (fits & (state.quality_signal > 0.4))
+    affordable = state.ask <= 0.8 * np.maximum(state.treasury[:, p], 0.0)[:, None] + 5.0
+    _back_prospects(world, state, _mine(world, state, PROSPECT) & good & affordable, borrow=True)
+    producing = np.isin(state.stage, (3, 4, 5)) & (state.firm_city == p)
+    for s, sector in enumerate(world.sectors):
+        has = (producing & (world.firm_sector == s)[None, :]).any(axis=1)
+        if has.any():
+            _do(world, state, A.RecruitSuppliers(sector=sector.id), where=has & (state.density[:, p, s] < 0.6))
+    _rescue(world, state, _mine(world, state, DISTRESSED) & (state.quality_signal > 0.6))
+    _exit(world, state, 0.25)
+
+
+def historical_bot(world: World, state: State) -> None:
+    """Plays the scenario's real decisions (its historical_moves) with the real amounts,
+    sells land at the real city's pace, rescues strong firms and exits after lock-ups."""
+    sc = world.scenario
+    _sell_land(world, state, sc.historical_land_pace)
+    for move in sc.historical_moves:
+        if move.turn != state.turn:
+            continue
+        action = A.parse_action(move.action)
+        amount = getattr(action, "amount_bn", 0.0)
+        if amount:
+            _fund(world, state, np.full(state.n_worlds, amount), ~state.over)
+        _do(world, state, action)
+    _rescue(world, state, _mine(world, state, DISTRESSED) & (state.quality_signal > 0.6))
+    _exit(world, state, 0.25)
+
+
+BOTS: dict[str, Bot] = {
+    "pass": pass_bot,
+    "land-addict": land_addict_bot,
+    "herd-chaser": herd_chaser_bot,
+    "patient-industrialist": patient_industrialist_bot,
+    "historical": historical_bot,
+}
