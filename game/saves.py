@@ -478,12 +478,16 @@ class SaveInfo:
     saved_at: datetime | None = None
     game_version: str | None = None
     over: bool | None = None
+    warning: str | None = None  # it loads, but (with content given) something has changed
 
 
-def list_saves(folder: str | os.PathLike[str] | None = None) -> list[SaveInfo]:
+def list_saves(folder: str | os.PathLike[str] | None = None,
+               content: Content | None = None) -> list[SaveInfo]:
     """Every ``*.save.json`` in the folder, newest first; bad ones listed with their error.
 
-    Temp files of interrupted writes (hidden, ``.tmp``) are ignored.
+    With ``content``, a save whose scenario or packs are missing is listed as not ok, and
+    one made with other pack versions carries a warning. Temp files of interrupted
+    writes (hidden, ``.tmp``) are ignored.
     """
     folder = default_saves_dir(folder)
     if not folder.is_dir():
@@ -493,13 +497,17 @@ def list_saves(folder: str | os.PathLike[str] | None = None) -> list[SaveInfo]:
         if path.name.startswith(".") or not path.name.endswith(SUFFIX):
             continue
         try:
-            p = read_save(path).payload
+            sf = read_save(path)
         except SaveError as exc:
             rows.append(SaveInfo(name_of(path), path, False, error=exc.message))
             continue
-        rows.append(SaveInfo(name_of(path), path, True, kind=p.kind, scenario=p.scenario,
-                             scenario_name=p.scenario_name, date=p.date, turn=p.turn,
-                             saved_at=p.saved_at, game_version=p.game_version, over=p.over))
+        problems, warnings = compatibility(sf, content) if content is not None else ([], [])
+        p = sf.payload
+        rows.append(SaveInfo(name_of(path), path, not problems, error="; ".join(problems) or None,
+                             kind=p.kind, scenario=p.scenario, scenario_name=p.scenario_name,
+                             date=p.date, turn=p.turn, saved_at=p.saved_at,
+                             game_version=p.game_version, over=p.over,
+                             warning="; ".join(warnings) or None))
     oldest = datetime.min.replace(tzinfo=UTC)
     rows.sort(key=lambda r: (r.ok, r.saved_at or oldest, r.name), reverse=True)
     return rows

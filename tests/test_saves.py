@@ -403,6 +403,23 @@ def test_list_shows_good_and_bad_saves_and_ignores_the_rest(content, shelf):
     assert not rows[2].ok and "cut short" in rows[2].error
 
 
+def test_list_with_content_flags_saves_it_cannot_open(content, shelf):
+    folder, games = shelf
+    path = _copy(folder, "elsewhere")
+    doc = raw(path)
+    doc["payload"]["scenario"] = "no-such-scenario"
+    rewrite(path, doc)
+    path = _copy(folder, "older")
+    doc = raw(path)
+    doc["payload"]["packs"][0]["version"] = "0.0.1"
+    rewrite(path, doc)
+    assert all(r.ok for r in saves.list_saves(folder))  # without content: all readable
+    rows = {r.name: r for r in saves.list_saves(folder, content)}
+    assert not rows["elsewhere"].ok and "no-such-scenario" in rows["elsewhere"].error
+    assert rows["older"].ok and "0.0.1" in rows["older"].warning
+    assert rows["good-a"].ok and rows["good-a"].warning is None and rows["good-a"].error is None
+
+
 def test_list_of_a_missing_folder_is_empty(tmp_path):
     assert saves.list_saves(tmp_path / "nowhere") == []
 
