@@ -623,6 +623,14 @@ def _turn_start(session: Session) -> State:
     return start if start is not None else session.state
 
 
+def _plain(snapshot: Snapshot) -> dict[str, Any]:
+    """A history row as JSON data; shallow (and fast) while its fields are plain values."""
+    row = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
+    if all(isinstance(v, int | float | str | bool | dict | type(None)) for v in row.values()):
+        return {k: dict(v) if isinstance(v, dict) else v for k, v in row.items()}
+    return dataclasses.asdict(snapshot)
+
+
 def _news_dict(n: News) -> dict[str, Any]:
     return {"turn": n.turn, "kind": n.kind, "text": n.text, "severity": n.severity}
 
@@ -643,7 +651,7 @@ def build_payload(session: Session, name: str, kind: str, content: Content | Non
         "turn_hashes": hashes, "replay_verified": verified, "final_hash": session.hash(),
         "state": encode_state(session.state), "turn_start": encode_state(_turn_start(session)),
         "news": [_news_dict(n) for n in session.news],
-        "history": [dataclasses.asdict(h) for h in session.history],
+        "history": [_plain(h) for h in session.history],
         "meta": dict(meta or {}),
     }
 
@@ -655,9 +663,11 @@ def _write(session: Session, path: Path, name: str, kind: str, content: Content 
         SavePayload.model_validate(payload)  # never write what we would refuse to read
     except ValidationError as exc:
         raise SaveError(f"cannot save: {_first_error(exc)}", path) from None
-    doc = {"format": FORMAT, "format_version": FORMAT_VERSION,
-           "checksum": checksum(payload), "payload": payload}
-    data = json.dumps(doc, ensure_ascii=False).encode()
+    # the file carries the payload in the very canonical form the checksum covers
+    body = canonical(payload)
+    head = {"checksum": "sha256:" + hashlib.sha256(body).hexdigest(), "format": FORMAT,
+            "format_version": FORMAT_VERSION}
+    data = json.dumps(head, separators=(",", ":")).encode()[:-1] + b',"payload":' + body + b"}"
     if len(data) > MAX_SAVE_BYTES:
         raise SaveError(f"the save would be {len(data):,} bytes, over the {MAX_SAVE_BYTES:,} limit", path)
     try:
@@ -687,6 +697,21 @@ def save_game(session: Session, name: str, folder: str | os.PathLike[str] | None
     return _write(session, path, name, "manual", content, mods, meta)
 
 
+def _peek(path: Path) -> tuple[str, datetime] | None:
+    """(kind, saved_at) of an intact save, else None: the checksum without the full checks."""
+    try:
+        doc = json.loads(_read_bounded(path))
+        payload = doc["payload"]
+        if doc.get("format") != FORMAT or checksum(payload) != doc.get("checksum"):
+            return None
+        saved_at = datetime.fromisoformat(payload["saved_at"])
+        if saved_at.tzinfo is None:
+            return None
+        return str(payload["kind"]), saved_at
+    except (SaveError, ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
 def autosave(session: Session, folder: str | os.PathLike[str] | None = None,
              keep: int = DEFAULT_AUTOSAVES, *, content: Content | None = None,
              mods: Sequence[str | os.PathLike[str]] = (), meta: dict[str, Any] | None = None) -> Path:
@@ -705,12 +730,10 @@ def autosave(session: Session, folder: str | os.PathLike[str] | None = None,
         if not path.exists():
             free.append(path)
             continue
-        try:
-            p = read_save(path).payload
-        except SaveError:
-            continue  # could be someone's damaged game: leave it alone
-        if p.kind == "autosave":
-            used.append((p.saved_at, path.name, path))
+        found = _peek(path)
+        if found is not None and found[0] == "autosave":
+            used.append((found[1], path.name, path))
+        # anything else could be someone's game, damaged or not: leave it alone
     if free:
         target = free[0]
     elif used:

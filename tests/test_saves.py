@@ -10,6 +10,7 @@ import base64
 import dataclasses
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -322,8 +323,9 @@ CASES = {
     "invalid action": (_edit_payload(lambda p: p["log"][0].append({"kind": "print_money"})),
                        "action of turn 0"),
     "log too short": (_edit_payload(lambda p: p["log"].pop()), "log has"),
-    "duplicate key": (lambda p: p.write_text(p.read_text().replace(
-        '"format_version": 1,', '"format_version": 1, "format_version": 1,', 1)), "twice"),
+    "duplicate key": (lambda p: p.write_text(re.sub(
+        r'"format_version":\s*1,', '"format_version":1,"format_version":1,', p.read_text(), count=1)),
+        "twice"),
     "deep nesting": (lambda p: p.write_text("[" * 100_000 + "]" * 100_000), "damaged|not a save"),
     "negative seed": (_edit_payload(lambda p: p.update(seed=-1)), "seed"),
 }
