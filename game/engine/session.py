@@ -15,8 +15,15 @@ from game.engine import scoring
 from game.engine.actions import Action, Pass
 from game.engine.capital import IPO_WINDOW
 from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
-from game.engine.state import State, new_state, state_hash
-from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
+from game.engine.state import GROWTH_DRIVERS, State, new_state, state_hash
+from game.engine.tick import (
+    begin_turn,
+    city_multiplier,
+    debt_ratio,
+    end_turn,
+    land_share,
+    portfolio_value,
+)
 from game.engine.world import (
     BUILDING,
     DISTRESSED,
@@ -69,6 +76,17 @@ class Snapshot:
     ledger: dict[str, float]
     firm_gdp: dict[str, float]
     prices: dict[str, float]
+    growth_parts: dict[str, float] = field(default_factory=dict)  # yearly rates, by driver
+    strategic_gdp: float = 0.0  # strategic firms' own value added, ¥ bn a year
+    multiplier_gdp: float = 0.0  # value added around them (suppliers, services)
+    firm_jobs: float = 0.0  # thousands, directly in strategic firms and around them
+    stakes: dict[str, float] = field(default_factory=dict)  # the city's stake in each firm, marked
+    fund_cash: float = 0.0  # the city's share of idle guidance-fund money
+    land_revenue_4q: float = 0.0
+    revenue_4q: float = 0.0
+    credibility: float = 0.5
+    patience: float = 1.0
+    realised: float = 0.0
 
 
 HEADLINES = ("treasury", "debt", "gdp", "jobs", "land_share", "portfolio")
@@ -135,6 +153,11 @@ class Session:
         va = st.revenue_f[0] * 4 * w.sector_params["value_added_share"][fs]
         firm_gdp = {self.firm_name(f): float(va[f]) for f in range(w.n_firms)
                     if st.firm_city[0, f] == p and va[f] > 0}
+        stakes = {self.firm_name(f): float(st.stake[0, f, p] * st.valuation[0, f])
+                  for f in range(w.n_firms) if st.stake[0, f, p] > 0}
+        mult = float(city_multiplier(st)[0, p])
+        direct = float(st.firm_gdp[0, p])
+        mine = st.firm_city[0] == p
         return Snapshot(
             turn=st.turn, date=self.date, treasury=float(st.treasury[0, p]),
             debt=float(st.debt[0, p]), gdp=float(st.gdp[0, p]), base_gdp=float(st.base_gdp[0, p]),
@@ -145,7 +168,73 @@ class Session:
             ledger={k: float(v) for k, v in zip(CATEGORY_IDS, st.ledger[0, p], strict=True)},
             firm_gdp=firm_gdp,
             prices={s.name: float(st.price[0, i]) for i, s in enumerate(w.sectors)},
+            growth_parts={k: float(v) for (k, _), v in zip(GROWTH_DRIVERS, st.growth_parts[0, p], strict=True)},
+            strategic_gdp=direct, multiplier_gdp=direct * mult,
+            firm_jobs=float(st.jobs_f[0, mine].sum() * (1 + mult)),
+            stakes=stakes, fund_cash=float((st.fund_cash[0, p] * st.fund_city_share[0, p]).sum()),
+            land_revenue_4q=float(st.land_hist[0, p].sum()), revenue_4q=float(st.revenue_hist[0, p].sum()),
+            credibility=float(st.credibility[0, p]), patience=float(st.patience[0, p]),
+            realised=float(st.realised[0, p]),
         )
+
+    def explain(self, metric: str) -> list[tuple[str, float]]:
+        """Why a headline number changed over the last closed turn: (cause, amount) rows
+        that add up to the change. metric: treasury, gdp, jobs, land_share or portfolio."""
+        if len(self.history) < 2:
+            return []
+        prev, now = self.history[-2], self.history[-1]
+        if metric == "treasury":
+            return [(CATEGORY_LABELS[k], v) for k, v in now.ledger.items() if abs(v) > 1e-9]
+        if metric == "gdp":
+            rows = [(label, prev.base_gdp * now.growth_parts[k] / 4.0) for k, label in GROWTH_DRIVERS]
+            explained = sum(v for _, v in rows)
+            other = (now.base_gdp - prev.base_gdp) - explained
+            if abs(other) > 1e-6:
+                rows.append(("Failed firms' unpaid bills", other))
+            rows.append(("Strategic firms (their own value added)", now.strategic_gdp - prev.strategic_gdp))
+            rows.append(("Suppliers and services around them", now.multiplier_gdp - prev.multiplier_gdp))
+            return rows
+        if metric == "jobs":
+            base_now, base_prev = now.jobs - now.firm_jobs, prev.jobs - prev.firm_jobs
+            return [("Ordinary economy (population)", base_now - base_prev),
+                    ("Strategic firms and their suppliers", now.firm_jobs - prev.firm_jobs)]
+        if metric == "land_share":
+            return [("Land revenue, last four quarters (¥ bn)", now.land_revenue_4q),
+                    ("All fiscal revenue, last four quarters (¥ bn)", now.revenue_4q),
+                    ("Change in land share (points)", 100 * (now.land_share - prev.land_share))]
+        if metric == "portfolio":
+            rows = [(name, value - prev.stakes.get(name, 0.0)) for name, value in now.stakes.items()]
+            rows += [(f"{name} (sold or written off)", -value) for name, value in prev.stakes.items()
+                     if name not in now.stakes]
+            rows.append(("Idle guidance-fund money", now.fund_cash - prev.fund_cash))
+            return [(k, v) for k, v in rows if abs(v) > 1e-9]
+        raise ValueError(f"no explanation for {metric!r}")
+
+    def sectors(self) -> list[dict]:
+        """Each sector's national market and who is building what in it, for the herd view."""
+        st, w = self.state, self.world
+        rows = []
+        for i, sec in enumerate(w.sectors):
+            in_s = w.firm_sector == i
+            producing = np.isin(st.stage[0], (RAMPING, OPERATING, LISTED, DISTRESSED)) & in_s
+            building = (st.stage[0] == BUILDING) & in_s
+            by_city = {}
+            for c, city in enumerate(w.cities):
+                here = st.firm_city[0] == c
+                live = float((st.capacity_f[0] * st.yield_f[0])[producing & here].sum())
+                coming = float(st.capacity_f[0][building & here].sum())
+                if live or coming:
+                    by_city[city.name] = {"producing": live, "building": coming}
+            rows.append({
+                "id": sec.id, "name": sec.name, "demand": float(st.demand[0, i]),
+                "capacity": float(st.capacity[0, i]), "price": float(st.price[0, i]),
+                "sentiment": float(st.sentiment[0, i]), "ipo_window": bool(st.sentiment[0, i] >= IPO_WINDOW),
+                "rest_of_country": float(st.other_capacity[0, i]), "by_city": by_city,
+                "density": float(st.density[0, self.player, i]),
+                "fund": float(st.fund_cash[0, self.player, i]),
+                "inputs": [w.sectors[j].name for j in np.nonzero(w.inputs[i])[0]],
+            })
+        return rows
 
     def firms(self) -> list[dict]:
         """Firms the player can see (arrived, in any city), as rows for a table."""

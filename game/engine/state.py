@@ -24,6 +24,13 @@ from game.engine.world import (
     World,
 )
 
+GROWTH_DRIVERS = (
+    ("national", "National growth"),
+    ("development", "Development spending (cut when the treasury is short)"),
+    ("infrastructure", "Infrastructure"),
+    ("chains", "Supply-chain density"),
+    ("luck", "Luck (local shocks)"),
+)
 N_UNIFORM_LANES = 16  # uniform draws per world per turn, each lane with one fixed use
 LANE_PROSPECT_CITY = 0
 LANE_RIVAL = 1
@@ -137,6 +144,8 @@ class State:
     credibility: np.ndarray
     patience: np.ndarray  # the province's patience with the city's debt, 0..1
     unpaid_suppliers: np.ndarray  # cumulative bills left unpaid by failed firms, ¥ bn
+    growth_parts: np.ndarray  # [W, C, G] last quarter's base-economy growth by driver (GROWTH_DRIVERS)
+    firm_gdp: np.ndarray  # [W, C] strategic firms' own value added, ¥ bn a year
     # sectors [W, S]
     sentiment: np.ndarray  # investors' mood; an IPO window is open above IPO_WINDOW
     spawned: np.ndarray  # [W] projects that appeared during play so far
@@ -262,7 +271,8 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         density=np.zeros((W, C, S)), recruited=np.zeros((W, C, S)), fund_cash=np.zeros((W, C, S)),
         fund_city_share=np.zeros((W, C, S)), incentive_left=np.zeros((W, C, S)),
         credibility=city_col("credibility"), patience=np.ones((W, C)),
-        unpaid_suppliers=np.zeros((W, C)), sentiment=np.ones((W, S)),
+        unpaid_suppliers=np.zeros((W, C)), growth_parts=np.zeros((W, C, len(GROWTH_DRIVERS))),
+        firm_gdp=np.zeros((W, C)), sentiment=np.ones((W, S)),
         spawned=np.zeros(W, dtype=np.int64),
         noise=Noise.draw(seed, ids, sc.turns, S, C),
     )

@@ -110,14 +110,17 @@ def city_multiplier(state: State) -> np.ndarray:
 def _cities(world: World, state: State, firm_va: np.ndarray, firm_jobs: np.ndarray) -> None:
     cp = world.city_params
     t = state.turn
-    growth = (world.macro_growth[t] + cp["growth_premium"]
-              + DEV_GROWTH * cp["development_share"] * (state.dev_fulfilment - 1.0)
-              + INFRA_GROWTH * np.log(state.infrastructure)
-              + CHAIN_GROWTH * state.density.mean(axis=2)
-              + BASE_GROWTH_SD * state.noise.city_normal[:, t + 1, :])
+    parts = state.growth_parts  # [W, C, G] in the order of GROWTH_DRIVERS
+    parts[:, :, 0] = world.macro_growth[t] + cp["growth_premium"]
+    parts[:, :, 1] = DEV_GROWTH * cp["development_share"] * (state.dev_fulfilment - 1.0)
+    parts[:, :, 2] = INFRA_GROWTH * np.log(state.infrastructure)
+    parts[:, :, 3] = CHAIN_GROWTH * state.density.mean(axis=2)
+    parts[:, :, 4] = BASE_GROWTH_SD * state.noise.city_normal[:, t + 1, :]
+    growth = parts.sum(axis=2)
     state.infrastructure -= INFRA_DEPRECIATION * np.maximum(state.infrastructure - 1.0, 0.0)
     state.base_gdp *= 1.0 + growth / 4.0
     mult = city_multiplier(state)
+    state.firm_gdp[:] = firm_va
     state.gdp[:] = state.base_gdp + firm_va * (1.0 + mult)
     state.population *= 1.0 + (0.01 + 0.2 * growth) / 4.0
     state.jobs[:] = state.population * JOBS_PER_M_RESIDENTS + firm_jobs * (1.0 + mult)
