@@ -291,3 +291,19 @@ def test_new_projects_lean_to_cities_with_dense_chains(hefei):
     state.density[0, hefei.player, s] = 0.9
     pull = attraction(hefei, state)[0, :, s]
     assert pull.argmax() == hefei.player
+
+
+def test_explanations_add_up_to_the_change(hefei):
+    from game.bots import BOTS
+
+    s = Session.start(hefei, seed=4)
+    for _ in range(12):
+        BOTS["historical"](hefei, s.state)
+        s.end_turn()
+    prev, now = s.history[-2], s.history[-1]
+    assert sum(v for _, v in s.explain("gdp")) == pytest.approx(now.gdp - prev.gdp)
+    assert sum(v for _, v in s.explain("jobs")) == pytest.approx(now.jobs - prev.jobs)
+    opened = s.history[-2].treasury
+    assert sum(v for _, v in s.explain("treasury")) == pytest.approx(now.treasury - opened)
+    rows = {r["id"]: r for r in s.sectors()}
+    assert rows["display-panels"]["capacity"] >= rows["display-panels"]["rest_of_country"]
