@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
+from game.sim import BOTS
 
 METRICS = ("gdp", "treasury", "debt", "land_share", "score")
 
@@ -148,3 +149,10 @@ def test_the_installed_script_runs(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "nowhere" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("bot", sorted(BOTS))
+def test_every_bot_can_be_simulated(capsys, bot):
+    data = simulate_json(capsys, "--scenario", "tutorial", "--worlds", "20", "--bot", bot)
+    assert data["bot"] == bot and data["worlds"] == 20
+    assert data["metrics"]["score"]["p10"] <= data["metrics"]["score"]["p90"]

@@ -18,6 +18,7 @@ from game.engine.session import Session
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
 from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, RAMPING
+from game.sim import BOTS, play_batch
 
 EPS = 1e-9
 
@@ -221,3 +222,20 @@ def test_every_kind_of_action_keeps_the_books_closed(request, scenario):
         if used == set(A.ACTION_KINDS):
             break
     assert used == set(A.ACTION_KINDS), set(A.ACTION_KINDS) - used
+
+
+@pytest.mark.parametrize("bot", sorted(BOTS))
+@pytest.mark.parametrize("scenario", ["tutorial", "hefei"])
+def test_every_bot_keeps_the_books_closed_and_the_state_sound(request, scenario, bot):
+    world = request.getfixturevalue(scenario)
+    turns = []
+
+    def after_each_turn(state):
+        assert_ledger_closes(state, f"{bot} turn {state.turn}")
+        assert_sound(state, f"{bot} turn {state.turn}")
+        turns.append(state.turn)
+
+    state, final = play_batch(world, 16, seed=5, bot=BOTS[bot], on_turn=after_each_turn)
+    assert turns == list(range(1, world.turns + 1))
+    for name, values in final.items():
+        assert np.isfinite(values).all(), name
