@@ -93,7 +93,9 @@ def test_mutated_content_gives_content_error_or_a_playable_game(mod_root, case):
         n_lines = len(text.splitlines()) + 1
         for p in exc.problems:
             assert p.file, p
-            assert p.line is None or 1 <= p.line <= n_lines, p
+            assert p.line is None or p.line >= 1, p
+            if p.file.endswith(rel.as_posix()):  # a reference may point into another file
+                assert p.line is None or p.line <= n_lines, p
             assert str(p)
         return
     play_two_turns(content)
