@@ -32,12 +32,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def _read_save_arg(args: argparse.Namespace):
     """The save named (or the file given) on the command line, with content to open it."""
-    from game.saves import read_save, resolve, save_arg
+    from game.saves import content_for, read_save, resolve, save_arg
 
     save = read_save(resolve(save_arg(args.save), args.saves))
     # the mods given now, else the mod folders the save recorded (those that still exist)
-    mods = [Path(m) for m in (args.mods or [m for m in save.payload.mods if Path(m).is_dir()])]
-    return save, load_content(mods), mods
+    content, mods = content_for(save, args.mods)
+    return save, content, mods
 
 
 def _play_saved(args: argparse.Namespace) -> int:

@@ -319,6 +319,8 @@ CASES = {
     "missing field": (_edit_payload(lambda p: p.pop("seed")), "seed"),
     "object dtype": (_edit_payload(lambda p: _first_array(p).update(dtype="|O")), "dtype"),
     "array size wrong": (_edit_payload(_grow_array), "bytes of data"),
+    "huge shape": (_edit_payload(lambda p: _first_array(p).update(shape=[1_000_000] * 6)),
+                   "bytes of data"),
     "forged state": (_edit_payload(_forge_treasury), "recorded hash"),
     "invalid action": (_edit_payload(lambda p: p["log"][0].append({"kind": "print_money"})),
                        "action of turn 0"),
