@@ -14,31 +14,32 @@ from textual.app import App
 from game.content.loader import Content, ContentError, load_content
 from game.engine.session import Session
 from game.engine.world import build_world
-from game.tui.screens.dashboard import DashboardScreen
-from game.tui.screens.end_report import EndReportScreen
-from game.tui.screens.error import ErrorScreen
-from game.tui.screens.picker import ScenarioPicker
-from game.tui.screens.title import TitleScreen
+from game.tui.dashboard import DashboardScreen
+from game.tui.end_report import EndReportScreen
+from game.tui.error import ErrorScreen
+from game.tui.picker import ScenarioPicker
+from game.tui.title import TitleScreen
 
 CONTENT_ADVICE = ("The game's content packs have problems. Each line names the file, the line "
                   "where it could be found, the key and what was expected. Fix them, or leave "
                   "the pack out of --mods, and start again.")
 
 
-class ArchitectApp(App[int]):
+class ArchitectApp(App[None]):
     """Industrial Architect: title → scenario picker → dashboard → end report."""
 
     TITLE = "Industrial Architect"
     CSS_PATH = ["app.tcss", "dashboard.tcss", "dialogs.tcss"]
 
     def __init__(self, content: Content | None, problems: list[str] | None = None,
-                 scenario: str | None = None, seed: int | None = None) -> None:
+                 scenario: str | None = None, seed: int | None = None,
+                 session: Session | None = None) -> None:
         super().__init__()
         self.content = content
         self.problems = problems or []
         self.start_scenario = scenario
         self.seed = seed
-        self.session: Session | None = None
+        self.session = session
 
     def on_mount(self) -> None:
         if self.problems or self.content is None:
@@ -46,7 +47,10 @@ class ArchitectApp(App[int]):
                                          CONTENT_ADVICE))
             return
         self.push_screen(TitleScreen())
-        if self.start_scenario:
+        if self.session is not None:  # a loaded game
+            self.push_screen(EndReportScreen(self.session) if self.session.over
+                             else DashboardScreen(self.session))
+        elif self.start_scenario:
             self.start_game(self.start_scenario, self.seed)
 
     # ----- moving between modes ------------------------------------------------------
@@ -80,18 +84,25 @@ class ArchitectApp(App[int]):
 
 
 def make_app(content: Content | None = None, scenario: str | None = None,
-             seed: int | None = None, mods: Iterable[Path] = ()) -> ArchitectApp:
-    """Build the app; load content from the base pack and ``mods`` unless given."""
+             seed: int | None = None, mods: Iterable[Path] = (),
+             session: Session | None = None) -> ArchitectApp:
+    """Build the app; load content from the base pack and ``mods`` unless given.
+
+    ``scenario`` starts that game at once; ``session`` opens a game already under way
+    (a loaded save).
+    """
     problems: list[str] = []
     if content is None:
         try:
             content = load_content([Path(m) for m in mods])
         except ContentError as exc:
             problems = [str(p) for p in exc.problems]
-    return ArchitectApp(content, problems, scenario=scenario, seed=seed)
+    return ArchitectApp(content, problems, scenario=scenario, seed=seed, session=session)
 
 
-def run_app(scenario: str | None = None, seed: int | None = None, mods: Iterable[Path] = ()) -> int:
-    """Run the game in this terminal; returns the exit code."""
-    result = make_app(scenario=scenario, seed=seed, mods=mods).run()
-    return result if isinstance(result, int) else 0
+def run_app(scenario: str | None = None, seed: int | None = None, mods: Iterable[Path] = (),
+            session: Session | None = None, content: Content | None = None) -> int:
+    """Run the game in this terminal; returns the exit code (1 after a content error)."""
+    app = make_app(content=content, scenario=scenario, seed=seed, mods=mods, session=session)
+    app.run()
+    return app.return_code or 0

@@ -10,10 +10,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from game.engine.actions import INFRASTRUCTURE, infrastructure_cost
 from game.tui import fmt
-from game.tui.widgets.firms_table import investable
+from game.tui.firms_table import investable
 
 if TYPE_CHECKING:
-    from game.tui.screens.dashboard import DashboardScreen
+    from game.tui.dashboard import DashboardScreen
 
 
 class DashboardCommands(Provider):

@@ -10,9 +10,11 @@ from textual.widgets import DataTable, Footer
 
 from game.engine.actions import Action
 from game.engine.session import Refused, Session
+from game.tui.advisor import AdvisorLine
 from game.tui.commands import DashboardCommands
-from game.tui.screens.dialogs import ConfirmDialog, HelpDialog, LedgerDialog, TurnReport
-from game.tui.screens.forms import (
+from game.tui.dialogs import ConfirmDialog, HelpDialog, LedgerDialog, TurnReport
+from game.tui.firms_table import FirmsTable, investable
+from game.tui.forms import (
     ActionForm,
     InfrastructureForm,
     InvestForm,
@@ -20,11 +22,9 @@ from game.tui.screens.forms import (
     RepayBondsForm,
     SellLandForm,
 )
-from game.tui.widgets.advisor import AdvisorLine
-from game.tui.widgets.firms_table import FirmsTable, investable
-from game.tui.widgets.headline import HeadlineBar
-from game.tui.widgets.land_panel import LandPanel
-from game.tui.widgets.news_log import NewsLog
+from game.tui.headline import HeadlineBar
+from game.tui.land_panel import LandPanel
+from game.tui.news_log import NewsLog
 
 
 class DashboardScreen(Screen[None]):
@@ -68,6 +68,16 @@ class DashboardScreen(Screen[None]):
         self.set_class(self.size.width >= 110, "-wide")
         # At 80 columns every key needs the footer's whole width; Ctrl+P is listed in help.
         self.query_one(Footer).show_command_palette = self.size.width >= 100
+        self.call_after_refresh(self.update_table_hint)
+
+    def update_table_hint(self) -> None:
+        table = self.query_one(FirmsTable)
+        if not table.row_count:
+            table.border_subtitle = "No firms yet: offers arrive as news"
+        elif table.virtual_size.width > table.scrollable_content_region.width:
+            table.border_subtitle = "←→ more columns"
+        else:
+            table.border_subtitle = None
 
     def refresh_view(self) -> None:
         """Redraw every panel from the session (after an action, an undo or a turn)."""
@@ -77,7 +87,7 @@ class DashboardScreen(Screen[None]):
         rows = s.firms()
         table = self.query_one(FirmsTable)
         table.show_rows(rows)
-        table.border_subtitle = None if rows else "No firms yet: offers arrive as news"
+        self.call_after_refresh(self.update_table_hint)
         self.query_one(LandPanel).refresh_from(s)
         self.query_one(NewsLog).refresh_from(s)
 

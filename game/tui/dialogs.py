@@ -7,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
 from game.engine.session import News, Session
 from game.tui import fmt
-from game.tui.widgets.news_log import news_line
+from game.tui.news_log import news_line
 
 REPORT_NUMBERS = (
     ("treasury", "Treasury", fmt.bn),
@@ -46,7 +46,7 @@ def ledger_table(rows: list[tuple[str, float]], title: str | None = None) -> Tab
     return table
 
 
-class TurnReport(ModalScreen[None]):
+class TurnReport(Screen[None]):
     """What the quarter changed and why: headline numbers, money flows, news."""
 
     BINDINGS = [

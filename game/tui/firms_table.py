@@ -12,7 +12,7 @@ GONE = ("failed", "withdrawn")
 
 COLUMNS = (
     ("tag", "Tag"), ("name", "Firm"), ("city", "City"), ("stage", "Stage"),
-    ("stake", "Your stake"), ("valuation", "Value ¥bn"), ("cash", "Cash ¥bn"),
+    ("stake", "Stake"), ("valuation", "Value ¥bn"), ("cash", "Cash ¥bn"),
     ("capacity", "Cap ¥bn/yr"), ("jobs", "Jobs k"), ("sector", "Sector"),
 )
 
@@ -65,7 +65,8 @@ class FirmsTable(DataTable):
                 "city": row["city"],
                 "stage": Text(stage.upper() if stage == "distressed" else stage, style=stage_style),
                 "stake": Text(fmt.pct(row["stake"]) if row["stake"] > 1e-6 else "-", justify="right"),
-                "valuation": Text(fmt.num(row["valuation"]), justify="right"),
+                "valuation": Text(fmt.num(row["valuation"]) if row["valuation"] > 0 else "-",
+                                  justify="right"),
                 "cash": Text(fmt.num(row["cash"]), justify="right",
                              style="red" if row["cash"] < 0 else ""),
                 "capacity": Text(fmt.num(row["capacity"]), justify="right"),

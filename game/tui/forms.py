@@ -30,7 +30,7 @@ from game.engine.actions import (
 from game.engine.session import Refused, Session
 from game.engine.world import PROSPECT_PATIENCE_Q
 from game.tui import fmt
-from game.tui.widgets.firms_table import investable
+from game.tui.firms_table import investable
 
 COMPACT_BELOW = 34  # terminal rows under which form fields lose their borders
 
