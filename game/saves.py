@@ -601,10 +601,13 @@ class _Recorder:
                 try:
                     for data in session.log[t]:
                         self.sim.act(parse_action(data))
-                except (Refused, ValidationError):
+                    self.sim.end_turn()
+                except Exception:  # noqa: BLE001 - a replay that fails must never block a save
                     self.broken = True
                     break
-                self.sim.end_turn()
+                if self.sim.turn != t + 1:  # the twin's game ended early: it diverged
+                    self.broken = True
+                    break
                 self.hashes.append(self.sim.hash())
             if self.broken:
                 return [], False

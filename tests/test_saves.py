@@ -484,6 +484,20 @@ def test_autosave_costs_one_turn_of_replay_not_a_whole_game(content, folder, mon
     assert saves.read_save(folder / "autosave-2.save.json").payload.replay_verified
 
 
+def test_a_save_is_written_even_when_its_log_cannot_be_replayed(content, folder, monkeypatch):
+    s = play(Session.start(world_of(content, "tutorial")), 3)
+
+    def broken(data):
+        raise RuntimeError("an engine bug in the replay")
+
+    with monkeypatch.context() as m:
+        m.setattr(saves, "parse_action", broken)
+        path = saves.save_game(s, "x", folder)
+    p = saves.read_save(path).payload
+    assert not p.replay_verified and p.turn_hashes == []
+    assert saves.load_game("x", folder, content).hash() == s.hash()
+
+
 # ----- versions and content ---------------------------------------------------------------
 
 
