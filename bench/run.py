@@ -4,7 +4,9 @@
   median over every turn of several games;
 - world_turns_per_s: a batch of 10,000 worlds, world-turns per second over the scenario;
 - batch_seconds: wall time of that batch for --turns turns (target: 40 turns < 10 s);
-- bytes_per_world: state plus pre-drawn noise, per world;
+- batched_speedup: per-world time played one world at a time over per-world time in
+  the batch, for the same worlds in the same run (target: at least 50x);
+- bytes_per_world: state plus pre-drawn noise, per world (10,000 worlds under 2 GiB);
 - cores: the machine's core count.
 """
 
@@ -40,6 +42,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=40)
     parser.add_argument("--games", type=int, default=5, help="single-world games timed")
     parser.add_argument("--repeats", type=int, default=3, help="batch runs; the median is reported")
+    parser.add_argument("--singles", type=int, default=50, help="worlds played one at a time for the speedup")
     args = parser.parse_args()
 
     content = load_content()
@@ -61,6 +64,21 @@ def main() -> None:
         batch_times.append(time.perf_counter() - t0)
     batch = statistics.median(batch_times)
 
+    # the same worlds (the first --singles of the batch), each played alone
+    t0 = time.perf_counter()
+    for k in range(args.singles):
+        from game.engine.state import new_state  # noqa: PLC0415
+        from game.engine.tick import begin_turn, end_turn  # noqa: PLC0415
+
+        alone = new_state(world, 1, first_world=k)
+        begin_turn(world, alone)
+        for t in range(args.turns):
+            end_turn(world, alone)
+            if t + 1 < args.turns:
+                begin_turn(world, alone)
+    single_per_world = (time.perf_counter() - t0) / args.singles
+    batch_per_world = batch / args.worlds
+
     print(json.dumps({
         "scenario": args.scenario,
         "end_turn_ms_median": round(statistics.median(per_turn), 3),
@@ -70,7 +88,9 @@ def main() -> None:
         "turns": args.turns,
         "batch_seconds": round(batch, 3),
         "world_turns_per_s": round(args.worlds * args.turns / batch),
+        "batched_speedup": round(single_per_world / batch_per_world, 1),
         "bytes_per_world": state_bytes(state) // args.worlds,
+        "gib_for_10k_worlds": round(state_bytes(state) / args.worlds * 10_000 / 2**30, 3),
         "cores": os.cpu_count(),
     }, indent=2))
 

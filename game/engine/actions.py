@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from game.engine import capital, land
+from game.engine.arrays import total
 from game.engine.firms import start_building
 from game.engine.ledger import book
 from game.engine.state import State
@@ -236,7 +237,7 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
         case GrantLand(firm=fid, hectares=ha):
             reasons += _check_grant(world, state, city, fid, ha, w)
         case IssueBonds(amount_bn=amt):
-            revenue = state.revenue_hist[w, city].sum()
+            revenue = total(state.revenue_hist[:, city], axis=1)[w]
             cap = world.scenario.debt_limit_ratio * revenue
             room = cap - state.debt[w, city]
             if amt > room:
@@ -476,7 +477,8 @@ def invest(world: World, state: State, city: int, f: int, amount: np.ndarray,
     if later.any():
         w = np.nonzero(later)[0]
         _new_shares(state, w, f, city, amount[w], np.maximum(state.valuation[w, f], 0.1), share[w])
-    np.clip(state.stake, 0.0, 1.0, out=state.stake)
+    on_w = np.nonzero(on)[0]
+    state.stake[on_w, f] = np.clip(state.stake[on_w, f], 0.0, 1.0)
 
 
 def _new_shares(state: State, w: np.ndarray, f: int, city: int, amount: np.ndarray,
@@ -505,7 +507,7 @@ def rescue(world: World, state: State, city: int, f: int, amount: np.ndarray, re
     state.rescued[w, f] = True
     if relocate:
         state.firm_city[w, f] = city
-    np.clip(state.stake, 0.0, 1.0, out=state.stake)
+    state.stake[w, f] = np.clip(state.stake[w, f], 0.0, 1.0)
 
 
 def sale_quote(world: World, state: State, city: int, f: int, share: np.ndarray) -> np.ndarray:
@@ -569,7 +571,7 @@ def legal_mask(world: World, state: State, city: int, action: Action) -> np.ndar
             return (ok & (ha <= state.land_bank[:, city]) & ((stage == PROSPECT) | (stage == BUILDING))
                     & (state.firm_city[:, f] == city))
         case IssueBonds(amount_bn=amt):
-            cap = world.scenario.debt_limit_ratio * state.revenue_hist[:, city].sum(axis=1)
+            cap = world.scenario.debt_limit_ratio * total(state.revenue_hist[:, city], axis=1)
             return ok & (amt <= cap - state.debt[:, city])
         case RepayBonds(amount_bn=amt):
             return ok & (amt <= state.debt[:, city]) & (amt <= treasury)

@@ -41,15 +41,18 @@ def update(world: World, state: State, eff: np.ndarray) -> None:
 
 
 def damage(world: World, state: State, failing: np.ndarray) -> None:
-    """A failure leaves suppliers unpaid: density falls in its sector and its inputs."""
+    """A failure leaves suppliers unpaid: density falls in its sector and its inputs
+    (once per city and sector in a quarter, however many firms fail there)."""
     w_idx, f_idx = np.nonzero(failing)
-    for w, f in zip(w_idx, f_idx, strict=True):
-        c = state.firm_city[w, f]
-        s = world.firm_sector[f]
-        hit = world.inputs[s] > 0
-        hit[s] = True
-        state.density[w, c, hit] *= FAILURE_DAMAGE
-        state.recruited[w, c, hit] *= FAILURE_DAMAGE
+    if len(w_idx) == 0:
+        return
+    s = world.firm_sector[f_idx]
+    hit_rows = world.inputs[s] > 0  # [n, S]
+    hit_rows[np.arange(len(s)), s] = True
+    hit = np.zeros(state.density.shape, dtype=bool)
+    np.logical_or.at(hit, (w_idx, state.firm_city[w_idx, f_idx]), hit_rows)
+    state.density[hit] *= FAILURE_DAMAGE
+    state.recruited[hit] *= FAILURE_DAMAGE
 
 
 def firm_density(world: World, state: State) -> np.ndarray:

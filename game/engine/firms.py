@@ -17,9 +17,10 @@ from game.engine.world import (
     FAILED,
     LISTED,
     OPERATING,
-    PRODUCING,
     RAMPING,
     World,
+    is_live,
+    is_producing,
 )
 
 MATURE_YIELD = 0.95
@@ -41,7 +42,7 @@ INCENTIVE_REBATE = 0.5  # share of a firm's local taxes handed back under a tax 
 
 
 def producing_mask(state: State) -> np.ndarray:
-    return np.isin(state.stage, PRODUCING)
+    return is_producing(state.stage)
 
 
 def capex_total(world: World, state: State) -> np.ndarray:
@@ -113,7 +114,7 @@ def build_and_ramp(world: World, state: State) -> np.ndarray:
     stage[done] = RAMPING
     state.yield_f[done] = np.broadcast_to(sp["start_yield"][fs], stage.shape)[done]
     # Yields climb the learning curve while a plant produces; good managers climb faster.
-    growing = np.isin(stage, PRODUCING) & ~done
+    growing = is_producing(stage) & ~done
     step = 1.0 - np.exp(-3.0 / sp["ramp_quarters"][fs])
     grown = state.yield_f + (MATURE_YIELD - state.yield_f) * step * (0.5 + state.quality)
     state.yield_f[:] = np.where(growing, np.minimum(grown, MATURE_YIELD), state.yield_f)
@@ -130,18 +131,19 @@ def private_rounds(world: World, state: State) -> None:
     sp = world.sector_params
     fs = world.firm_sector
     stage = state.stage
-    live = np.isin(stage, (BUILDING, RAMPING, OPERATING, DISTRESSED))
+    live = is_live(stage) & (stage != LISTED)
     burn = np.where(stage == BUILDING, capex_total(world, state) / sp["build_quarters"][fs],
                     np.maximum(-state.profit_f, 0.0))
     short = live & (state.cash < 2.0 * burn) & (burn > 0)
     if not short.any():
         return
     appetite = capital.private_appetite(world, state)[:, fs]
-    appetite = np.where(np.isin(stage, PRODUCING), np.sqrt(appetite), appetite)
+    producing = is_producing(stage)
+    appetite = np.where(producing, np.sqrt(appetite), appetite)
     cred = np.take_along_axis(state.credibility, state.firm_city, axis=1)
     odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal), 0.0, 0.95)
     # investors shun firms that lose money on every sale, and distressed ones most of all
-    odds = np.where(np.isin(stage, PRODUCING) & (state.profit_f < 0), odds * 0.4, odds)
+    odds = np.where(producing & (state.profit_f < 0), odds * 0.4, odds)
     odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
     u = (state.noise.uniform[:, state.turn, LANE_PRIVATE_ROUND][:, None]
@@ -164,7 +166,7 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
     Returns the mask of firms that failed this quarter.
     """
     stage = state.stage
-    active = np.isin(stage, (BUILDING, RAMPING, OPERATING, LISTED))
+    active = (stage >= BUILDING) & (stage <= LISTED)
     crunch = active & (state.cash < 0)
     stage[crunch] = DISTRESSED
     state.distress_q[crunch] = 0
@@ -184,8 +186,9 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
 def fail(world: World, state: State, failing: np.ndarray) -> None:
     """Write off every city's stake, lose the jobs, leave local suppliers unpaid."""
     lost = np.where(failing[:, :, None], state.cost_basis, 0.0)
-    state.written_off += lost.sum(axis=1)
-    backed = lost.sum(axis=1) > 0  # [W, C]
+    lost_by_city = arrays.total(lost, axis=1)  # [W, C]
+    state.written_off += lost_by_city
+    backed = lost_by_city > 0
     rescued = (failing & state.rescued)[:, :, None] & (state.cost_basis > 0)
     capital.adjust_credibility(state, np.where(backed, -0.08, 0.0) - 0.07 * rescued.any(axis=1))
     unpaid = np.where(failing, np.maximum(-state.cash, 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt, 0.0)
@@ -231,10 +234,10 @@ def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     market = annual_revenue * sp["valuation_multiple"][fs] * sentiment + np.maximum(state.cash, 0.0) - state.firm_debt
     market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)
     book_value = np.maximum(state.paid_in, 0.0)
-    trading = np.isin(stage, (OPERATING, LISTED))
+    trading = (stage == OPERATING) | (stage == LISTED)
     value = np.where(trading, np.maximum(market, 0.5 * book_value), book_value)
     value = np.where(stage == DISTRESSED, 0.3 * np.maximum(market, 0.2 * book_value), value)
-    live = np.isin(stage, (BUILDING, RAMPING, OPERATING, LISTED, DISTRESSED))
+    live = is_live(stage)
     state.valuation[:] = np.where(live, np.maximum(value, 0.0), 0.0)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine import arrays
 from game.engine.ledger import book
 from game.engine.state import (
     LANE_PROSPECT_CITY,
@@ -56,14 +57,14 @@ def spawn(world: World, state: State) -> None:
     u = state.noise.uniform[:, t, :]
     heat = np.clip(state.sentiment, 0.5, 2.0) ** 2
     rate = sp["prospect_rate"][None, :] / 4.0 * heat  # expected projects this quarter, [W, S]
-    total = rate.sum(axis=1)
+    total = arrays.total(rate, axis=1)
     happens = u[:, LANE_SPAWN] < np.minimum(total, MAX_SPAWN_PROBABILITY)
     if not happens.any():
         return
     cum = np.cumsum(rate, axis=1) / np.maximum(total, 1e-12)[:, None]
     sector = np.minimum((u[:, LANE_SPAWN_SECTOR][:, None] > cum).sum(axis=1), world.n_sectors - 1)
     pull = attraction(world, state)[np.arange(state.n_worlds), :, sector]  # [W, C]
-    cum_c = np.cumsum(pull, axis=1) / pull.sum(axis=1, keepdims=True)
+    cum_c = np.cumsum(pull, axis=1) / arrays.total(pull, axis=1)[:, None]
     city = np.minimum((u[:, LANE_SPAWN_CITY][:, None] > cum_c).sum(axis=1), world.n_cities - 1)
     for s in range(world.n_sectors):
         worlds = np.nonzero(happens & (sector == s))[0]

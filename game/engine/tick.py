@@ -15,7 +15,7 @@ from game.engine import land as land_market
 from game.engine.firms import start_building  # noqa: F401  (re-exported for callers)
 from game.engine.ledger import LAND, REVENUE_MASK, book  # noqa: F401  (LAND for callers)
 from game.engine.state import State
-from game.engine.world import PRODUCING, World
+from game.engine.world import World, is_producing
 
 SUPPLIER_MULTIPLIER = 1.5  # local value added and jobs around a strategic firm, per unit of its own, at density 0.5
 BASE_GROWTH_SD = 0.015  # sd of the base economy's yearly growth rate, drawn each quarter
@@ -64,7 +64,7 @@ def end_turn(world: World, state: State) -> None:
 
 
 def _effective_capacity(state: State) -> np.ndarray:
-    return np.where(np.isin(state.stage, PRODUCING), state.capacity_f * state.yield_f, 0.0)
+    return np.where(is_producing(state.stage), state.capacity_f * state.yield_f, 0.0)
 
 
 def city_sum(state: State, values: np.ndarray, n_cities: int) -> np.ndarray:
@@ -114,9 +114,9 @@ def _cities(world: World, state: State, firm_va: np.ndarray, firm_jobs: np.ndarr
     parts[:, :, 0] = world.macro_growth[t] + cp["growth_premium"]
     parts[:, :, 1] = DEV_GROWTH * cp["development_share"] * (state.dev_fulfilment - 1.0)
     parts[:, :, 2] = INFRA_GROWTH * np.log(state.infrastructure)
-    parts[:, :, 3] = CHAIN_GROWTH * state.density.mean(axis=2)
+    parts[:, :, 3] = CHAIN_GROWTH * arrays.total(state.density, axis=2) / world.n_sectors
     parts[:, :, 4] = BASE_GROWTH_SD * state.noise.city_normal[:, t + 1, :]
-    growth = parts.sum(axis=2)
+    growth = arrays.total(parts, axis=2)
     state.infrastructure -= INFRA_DEPRECIATION * np.maximum(state.infrastructure - 1.0, 0.0)
     state.base_gdp *= 1.0 + growth / 4.0
     mult = city_multiplier(state)
@@ -148,7 +148,7 @@ def _crisis(world: World, state: State) -> None:
     its patience holds; one that cannot is in fiscal crisis, which ends the player's game."""
     short = np.maximum(-state.treasury, 0.0)
     if (short > 0).any():
-        room = np.maximum(world.scenario.debt_limit_ratio * state.revenue_hist.sum(axis=2) - state.debt, 0.0)
+        room = np.maximum(world.scenario.debt_limit_ratio * yearly_revenue(state) - state.debt, 0.0)
         emergency = np.minimum(short, room)
         state.debt += emergency
         book(state, "bond_proceeds", emergency)
@@ -159,7 +159,7 @@ def _crisis(world: World, state: State) -> None:
 
 
 def _close_books(world: World, state: State) -> None:
-    revenue = (state.ledger * REVENUE_MASK).sum(axis=2)
+    revenue = arrays.total(state.ledger * REVENUE_MASK, axis=2)
     state.revenue_hist[:] = np.roll(state.revenue_hist, -1, axis=2)
     state.land_hist[:] = np.roll(state.land_hist, -1, axis=2)
     state.revenue_hist[:, :, -1] = revenue
@@ -168,15 +168,20 @@ def _close_books(world: World, state: State) -> None:
 
 def land_share(state: State) -> np.ndarray:
     """Land revenue over fiscal revenue over the last four quarters, [W, C]."""
-    return state.land_hist.sum(axis=2) / np.maximum(state.revenue_hist.sum(axis=2), 1e-9)
+    return arrays.total(state.land_hist, axis=2) / np.maximum(yearly_revenue(state), 1e-9)
 
 
 def debt_ratio(state: State) -> np.ndarray:
     """Debt over the last four quarters' fiscal revenue, [W, C]."""
-    return state.debt / np.maximum(state.revenue_hist.sum(axis=2), 1e-9)
+    return state.debt / np.maximum(yearly_revenue(state), 1e-9)
 
 
 def portfolio_value(state: State) -> np.ndarray:
     """Each city's stakes marked to market plus its share of idle fund money, [W, C]."""
-    stakes = (state.stake * state.valuation[:, :, None]).sum(axis=1)
-    return stakes + (state.fund_cash * state.fund_city_share).sum(axis=2)
+    stakes = arrays.total(state.stake * state.valuation[:, :, None], axis=1)
+    return stakes + arrays.total(state.fund_cash * state.fund_city_share, axis=2)
+
+
+def yearly_revenue(state: State) -> np.ndarray:
+    """Fiscal revenue of the last four quarters, [W, C]."""
+    return arrays.total(state.revenue_hist, axis=2)

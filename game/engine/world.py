@@ -21,6 +21,16 @@ STAGE_CODES = {"prospect": PROSPECT, "building": BUILDING, "ramping": RAMPING,
                "operating": OPERATING, "listed": LISTED}
 PRODUCING = (RAMPING, OPERATING, LISTED, DISTRESSED)
 
+
+def is_producing(stage: np.ndarray) -> np.ndarray:
+    """Ramping, operating, listed or distressed (stage codes 3..6): the plant makes output."""
+    return (stage >= RAMPING) & (stage <= DISTRESSED)
+
+
+def is_live(stage: np.ndarray) -> np.ndarray:
+    """Building to distressed (codes 2..6): the firm exists and has a plant or is making one."""
+    return (stage >= BUILDING) & (stage <= DISTRESSED)
+
 SPARE_SLOTS_PER_SECTOR = 4  # room per sector for projects that appear during play
 PROSPECT_PATIENCE_Q = 4  # quarters a prospect waits for terms before going elsewhere
 HORIZON_PRIVATE_APPETITE = {"short": 0.7, "medium": 0.5, "long": 0.3}
