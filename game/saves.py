@@ -619,7 +619,14 @@ _RECORDERS: dict[int, _Recorder] = {}
 
 
 def turn_hashes(session: Session) -> tuple[list[str], bool]:
-    """The state hash at the start of every turn so far, and whether the log reproduces them."""
+    """The state hash at the start of every turn so far, and whether the log reproduces them.
+
+    A session records these as it plays; only a session without them (built by hand)
+    needs the twin replay.
+    """
+    own = list(getattr(session, "turn_hashes", []))
+    if len(own) == session.turn + 1:
+        return own, True
     rec = _RECORDERS.get(id(session))
     if rec is None or not rec.fits(session):
         rec = _Recorder(session)
@@ -843,8 +850,7 @@ def restore(save: SaveFile, world: World) -> Session:
                         save.path)
     log = [[_action(a, t, save.path) for a in turn] for t, turn in enumerate(p.log)]
     records = _records(p)
-    session = Session(world=world, state=state, log=log)
-    session._turn_start = start
+    session = Session.restore(world, state, start, log, [], [], list(p.turn_hashes))
     if records is None:
         # older saves (or a changed Snapshot) rebuild their past from the log when it replays
         sim, result = _replay_session(save, world)

@@ -96,7 +96,8 @@ def test_investing_in_a_firm_that_has_not_arrived(hefei):
     f = hefei.firm_index["nio-china"]
     assert s.state.stage[0, f] == NOT_YET
     msg = only_reason(s, A.InvestEquity(firm="nio-china", amount_bn=7.0))
-    assert "NIO China" in msg and "cannot take investment" in msg
+    # the refusal must not give away a firm the player cannot see yet
+    assert "no firm 'nio-china' in play" in msg and "NIO China" not in msg
 
 
 def test_investing_in_a_withdrawn_or_departed_prospect(tutorial):

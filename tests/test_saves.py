@@ -467,7 +467,7 @@ def test_autosave_keep_must_be_sane(content, folder):
         saves.autosave(Session.start(world_of(content, "tutorial")), folder, keep=0)
 
 
-def test_autosave_costs_one_turn_of_replay_not_a_whole_game(content, folder, monkeypatch):
+def test_autosave_replays_nothing_the_session_recorded_its_turn_hashes(content, folder, monkeypatch):
     s = play(Session.start(world_of(content, "hefei-2008")), 10)
     saves.autosave(s, folder)
     ended = []
@@ -480,12 +480,34 @@ def test_autosave_costs_one_turn_of_replay_not_a_whole_game(content, folder, mon
     monkeypatch.setattr(Session, "end_turn", counting)
     play(s, 1)
     saves.autosave(s, folder)
+    assert len(ended) == 1  # only the game's own turn: no twin replay
+    p = saves.read_save(folder / "autosave-2.save.json").payload
+    assert p.replay_verified and p.turn_hashes == s.turn_hashes
+    assert saves.replay(folder / "autosave-2.save.json", content).ok
+
+
+def test_a_hand_built_session_without_turn_hashes_is_caught_up_by_one_turn_of_replay(content, folder, monkeypatch):
+    s = play(Session.start(world_of(content, "hefei-2008")), 10)
+    s.turn_hashes.clear()
+    saves.autosave(s, folder)
+    ended = []
+    real = Session.end_turn
+
+    def counting(self):
+        ended.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Session, "end_turn", counting)
+    play(s, 1)
+    s.turn_hashes.clear()
+    saves.autosave(s, folder)
     assert len(ended) == 2  # the game's own turn and the recorder's one
     assert saves.read_save(folder / "autosave-2.save.json").payload.replay_verified
 
 
 def test_a_save_is_written_even_when_its_log_cannot_be_replayed(content, folder, monkeypatch):
     s = play(Session.start(world_of(content, "tutorial")), 3)
+    s.turn_hashes.clear()  # a session that did not record its hashes must replay to learn them
 
     def broken(data):
         raise RuntimeError("an engine bug in the replay")

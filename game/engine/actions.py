@@ -22,6 +22,7 @@ from game.engine.world import (
     BUILDING,
     DISTRESSED,
     LISTED,
+    NOT_YET,
     OPERATING,
     PROSPECT,
     RAMPING,
@@ -286,15 +287,19 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
     return reasons
 
 
-def _firm(world: World, fid: str) -> int | None:
-    return world.firm_slot(fid)
+def _firm(world: World, fid: str, state: State | None = None, w: int = 0) -> int | None:
+    """The slot of a firm the player can see: one that has arrived (or None)."""
+    f = world.firm_slot(fid)
+    if f is None or (state is not None and state.stage[w, f] == NOT_YET):
+        return None
+    return f
 
 
 def _check_invest(world: World, state: State, city: int, fid: str, amt: float,
                   from_fund: bool, w: int) -> list[str]:
-    f = _firm(world, fid)
+    f = _firm(world, fid, state, w)
     if f is None:
-        return [f"there is no firm {fid!r} in this scenario"]
+        return [f"there is no firm {fid!r} in play"]
     name = world.firm_name(f, int(state.name_index[w, f]))
     stage = int(state.stage[w, f])
     reasons = []
@@ -332,9 +337,9 @@ def rescue_need(state: State, f: int) -> np.ndarray:
 
 def _check_rescue(world: World, state: State, city: int, fid: str, amt: float, relocate: bool,
                   w: int) -> list[str]:
-    f = _firm(world, fid)
+    f = _firm(world, fid, state, w)
     if f is None:
-        return [f"there is no firm {fid!r} in this scenario"]
+        return [f"there is no firm {fid!r} in play"]
     name = world.firm_name(f, int(state.name_index[w, f]))
     reasons = []
     if amt > state.treasury[w, city]:
@@ -352,9 +357,9 @@ def _check_rescue(world: World, state: State, city: int, fid: str, amt: float, r
 
 
 def _check_sale(world: World, state: State, city: int, fid: str, w: int) -> list[str]:
-    f = _firm(world, fid)
+    f = _firm(world, fid, state, w)
     if f is None:
-        return [f"there is no firm {fid!r} in this scenario"]
+        return [f"there is no firm {fid!r} in play"]
     name = world.firm_name(f, int(state.name_index[w, f]))
     stage = int(state.stage[w, f])
     reasons = []
@@ -368,9 +373,9 @@ def _check_sale(world: World, state: State, city: int, fid: str, w: int) -> list
 
 
 def _check_grant(world: World, state: State, city: int, fid: str, ha: float, w: int) -> list[str]:
-    f = _firm(world, fid)
+    f = _firm(world, fid, state, w)
     if f is None:
-        return [f"there is no firm {fid!r} in this scenario"]
+        return [f"there is no firm {fid!r} in play"]
     name = world.firm_name(f, int(state.name_index[w, f]))
     reasons = []
     if ha > state.land_bank[w, city]:

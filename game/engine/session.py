@@ -99,6 +99,7 @@ class Session:
     log: list[list[dict]] = field(default_factory=list)  # actions per turn, as plain data
     news: list[News] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)
+    turn_hashes: list[str] = field(default_factory=list)  # state hash at the start of each turn
     _turn_start: State | None = None
 
     @classmethod
@@ -361,6 +362,22 @@ class Session:
         while len(self.log) <= self.state.turn:
             self.log.append([])
         self._turn_start = self.state.copy()
+        del self.turn_hashes[self.state.turn:]
+        self.turn_hashes.append(state_hash(self.state))
+
+    @property
+    def turn_start(self) -> State:
+        """The state when this turn opened (what undo returns to)."""
+        return self._turn_start if self._turn_start is not None else self.state
+
+    @classmethod
+    def restore(cls, world: World, state: State, turn_start: State, log: list[list[dict]],
+                news: list[News], history: list[Snapshot], turn_hashes: list[str]) -> Session:
+        """A session rebuilt from saved parts (see game.saves), ready to play on."""
+        s = cls(world=world, state=state, log=log, news=news, history=history,
+                turn_hashes=list(turn_hashes))
+        s._turn_start = turn_start
+        return s
 
     # ----- news ----------------------------------------------------------------------
     def _say(self, kind: str, text: str, severity: str = "info") -> None:

@@ -11,6 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from game.engine.actions import INFRASTRUCTURE, infrastructure_cost
 from game.tui import fmt
 from game.tui.firms_table import investable
+from game.tui.forms import rescuable, sellable
 
 if TYPE_CHECKING:
     from game.tui.dashboard import DashboardScreen
@@ -28,6 +29,8 @@ class DashboardCommands(Provider):
             ("Issue bonds", "Borrow through the city's investment platform (b)", screen.action_issue_bonds),
             ("Repay bonds", "Pay debt back from the treasury (r)", screen.action_repay_bonds),
             ("Build infrastructure", "Parks, fab utilities, transit, talent (f)", screen.action_build),
+            ("Rescue a firm", "Save a firm in a cash crunch (x)", screen.action_rescue),
+            ("Sell a stake", "Exit part of a stake in a firm (s)", screen.action_sell_stake),
             ("Undo last action", "Take back the last action of this turn (u)", screen.action_undo),
             ("End turn", "Close the quarter and see what changed (e)", screen.action_end_turn),
             ("Show ledger", "Money in and out by category (y)", screen.action_ledger),
@@ -42,6 +45,13 @@ class DashboardCommands(Provider):
                         if row["stage"] == "prospect" else row["stage"])
                 out.append((f"Invest in {row['name']}", f"{row['sector']}, {what}",
                             partial(screen.action_invest, row["id"])))
+            if rescuable(row):
+                out.append((f"Rescue {row['name']}", f"{row['city']}, needs "
+                            f"{fmt.bn(row.get('rescue_need', 0.0))}",
+                            partial(screen.action_rescue, row["id"])))
+            if sellable(row):
+                out.append((f"Sell stake in {row['name']}", f"you hold {fmt.pct(row['stake'])}",
+                            partial(screen.action_sell_stake, row["id"])))
         for project in INFRASTRUCTURE:
             cost = float(infrastructure_cost(session.state, session.player, project)[0])
             out.append((f"Build {project.replace('-', ' ')}",

@@ -20,7 +20,11 @@ from game.tui.forms import (
     InvestForm,
     IssueBondsForm,
     RepayBondsForm,
+    RescueForm,
     SellLandForm,
+    SellStakeForm,
+    rescuable,
+    sellable,
 )
 from game.tui.headline import HeadlineBar
 from game.tui.land_panel import LandPanel
@@ -42,6 +46,9 @@ class DashboardScreen(Screen[None]):
         Binding("y", "ledger", "Ledger", id="ledger", tooltip="Money in and out by category"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
+        # Contextual verbs: the firms table's subtitle names them when they apply.
+        Binding("s", "sell_stake", "Sell stake", id="sell_stake", show=False),
+        Binding("x", "rescue", "Rescue", id="rescue", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -71,13 +78,21 @@ class DashboardScreen(Screen[None]):
         self.call_after_refresh(self.update_table_hint)
 
     def update_table_hint(self) -> None:
+        """Name the keys that apply to the firms now, and say when columns are hidden."""
         table = self.query_one(FirmsTable)
+        rows = self.session.firms() if table.row_count else []
+        hints = []
+        if any(investable(r) for r in rows):
+            hints.append("Enter/i invest")
+        if any(rescuable(r) for r in rows):
+            hints.append("x rescue")
+        if any(sellable(r) for r in rows):
+            hints.append("s sell stake")
+        if table.virtual_size.width > table.scrollable_content_region.width:
+            hints.append("←→ more columns")
         if not table.row_count:
-            table.border_subtitle = "No firms yet: offers arrive as news"
-        elif table.virtual_size.width > table.scrollable_content_region.width:
-            table.border_subtitle = "←→ more columns"
-        else:
-            table.border_subtitle = None
+            hints.append("No firms yet: offers arrive as news")
+        table.border_subtitle = " · ".join(hints) or None
 
     def refresh_view(self) -> None:
         """Redraw every panel from the session (after an action, an undo or a turn)."""
@@ -129,6 +144,14 @@ class DashboardScreen(Screen[None]):
         """Build infrastructure."""
         self.open_form(InfrastructureForm(self.session, project))
 
+    def action_rescue(self, firm: str | None = None) -> None:
+        """Rescue a firm in a cash crunch."""
+        self.open_form(RescueForm(self.session, firm))
+
+    def action_sell_stake(self, firm: str | None = None) -> None:
+        """Sell part of a stake."""
+        self.open_form(SellStakeForm(self.session, firm))
+
     def action_undo(self) -> None:
         """Take back the last action of this turn."""
         if self.session.undo():
@@ -175,8 +198,12 @@ class DashboardScreen(Screen[None]):
         row = next((r for r in self.session.firms() if r["id"] == fid), None)
         if row is None:
             return
-        if investable(row):
+        if rescuable(row):
+            self.action_rescue(row["id"])
+        elif investable(row):
             self.action_invest(row["id"])
+        elif sellable(row):
+            self.action_sell_stake(row["id"])
         else:
             self.notify(row["description"] or f"{row['name']} is in {row['city']}.",
                         title=f"{row['name']} ({row['stage']}, {row['city']})")

@@ -171,9 +171,11 @@ HELP_TEXT = """\
   b  issue bonds            r  repay bonds
   f  build infrastructure   u  undo the last action this turn
   e  end the turn           y  ledger (money in and out)
+  s  sell part of a stake    x  rescue a firm in a cash crunch
   ?  this help              q  quit
   Ctrl+P  command palette: every action by name
-  Tab / Shift+Tab move between panels; ↑↓ move in a table.
+  Tab / Shift+Tab move between panels; ↑↓ move in a table, ←→ scroll it;
+  Enter on a firm opens what you can do with it.
   In a form: type, read the check, Enter confirms, Esc cancels.
 
 [b]The game[/b]

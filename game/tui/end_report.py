@@ -68,21 +68,24 @@ def outcome_table(r: dict) -> Table:
 
 
 def cities_table(r: dict, player: str) -> Table:
+    """Every city side by side; the archetype sits under the name to spare a column."""
     table = Table(title="All cities", title_justify="left", title_style="bold",
                   header_style="dim", padding=(0, 1), box=None)
-    for col, justify in (("City", "left"), ("Type", "left"), ("GDP ¥bn", "right"),
-                         ("Growth", "right"), ("Land sh.", "right"), ("Debt ¥bn", "right"),
-                         ("Portf. ¥bn", "right"), ("Failed", "right"), ("Crisis", "left")):
-        table.add_column(col, justify=justify, no_wrap=col != "City")  # type: ignore[arg-type]
+    table.add_column("City", min_width=12)
+    for col in ("GDP ¥bn", "Growth", "Land", "Debt", "Portf.", "Failed"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("Crisis", no_wrap=True)
     for c in sorted(r["cities"], key=lambda c: -c["gdp"]):
         you = c["name"] == player
+        name = Text(("★ " if you else "") + c["name"], style="bold" if you else "")
+        name.append("\n" + ("you" if you else c["archetype"]), style="dim")
         table.add_row(
-            Text(("★ " if you else "") + c["name"], style="bold" if you else ""),
-            "you" if you else c["archetype"],
-            f"{c['gdp_start']:,.0f} → {c['gdp']:,.0f}", growth(c["gdp_start"], c["gdp"]),
+            name, f"{c['gdp_start']:,.0f} → {c['gdp']:,.0f}", growth(c["gdp_start"], c["gdp"]),
             fmt.pct(c["land_share"]), fmt.num(c["debt"]), fmt.num(c["portfolio"]),
-            str(c["failed_firms"]), "CRISIS" if c["crisis"] else "no",
+            str(c["failed_firms"]), Text("CRISIS", style="bold red") if c["crisis"] else "no",
         )
+    table.caption = "GDP, debt and portfolio in ¥ bn; land = land share of revenue."
+    table.caption_justify = "left"
     return table
 
 
@@ -157,6 +160,9 @@ class EndReportScreen(Screen[None]):
         else:
             title = f"{r['scenario']}: the end, {r['date']}"
         yield Static(Text(title, style="bold"), id="end-title")
+        ending = next((n.text for n in reversed(s.news) if n.kind == "game"), None)
+        if ending:
+            yield Static(ending, id="end-why")
         with VerticalScroll(id="end-body"):
             yield Static(score_block(r, s.world.scenario.score.model_dump()), id="end-score")
             yield Static(outcome_table(r), id="end-outcome")

@@ -64,6 +64,7 @@ PREVIEW_LABELS = {
     "land_share": ("Land share", pct),
     "portfolio": ("Portfolio", bn),
     "jobs": ("Jobs", jobs),
+    "firm_cash": ("Firm's cash", bn),
 }
 
 

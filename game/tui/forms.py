@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from game.engine.actions import (
     INFRASTRUCTURE,
@@ -24,7 +24,9 @@ from game.engine.actions import (
     InvestEquity,
     IssueBonds,
     RepayBonds,
+    RescueFirm,
     SellLand,
+    SellStake,
     infrastructure_cost,
 )
 from game.engine.session import Refused, Session
@@ -149,6 +151,10 @@ class ActionForm(ModalScreen[Action | None]):
 
     # ----- events --------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.update_verdict()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.update_verdict()
 
@@ -382,3 +388,151 @@ class InfrastructureForm(ActionForm):
         if not isinstance(project, str):
             return None, "Pick a project."
         return BuildInfrastructure(project=project), None  # type: ignore[arg-type]
+
+
+def rescuable(row: dict) -> bool:
+    return row["stage"] == "distressed"
+
+
+def sellable(row: dict) -> bool:
+    return row["stake"] > 1e-6 and row["stage"] not in ("failed", "withdrawn")
+
+
+class RescueForm(ActionForm):
+    """Save a firm in a cash crunch; one elsewhere must move its headquarters here."""
+
+    TITLE_TEXT = "Rescue a firm"
+    CONFIRM_LABEL = "Rescue"
+
+    def __init__(self, session: Session, firm: str | None = None) -> None:
+        super().__init__(session)
+        self.rows = {r["id"]: r for r in session.firms() if rescuable(r)}
+        self.order = sorted(self.rows, key=lambda f: (not self.rows[f]["mine"], self.rows[f]["name"]))
+        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The treasury holds {fmt.bn(h['treasury'])}. A firm in a cash crunch fails within "
+                "a year unless someone puts in what it needs. A timely rescue of a strong firm can "
+                "be the best deal a city makes; the same money into a weak one is lost.")
+
+    def compose_fields(self) -> ComposeResult:
+        if not self.rows:
+            yield Static("No firm is in a cash crunch right now.", id="no-firms")
+            return
+        yield Label("Firm in a cash crunch", classes="field-label")
+        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['city']} · needs "
+                       f"{fmt.bn(self.rows[f]['rescue_need'])}", f) for f in self.order],
+                     value=self.first, allow_blank=False, id="firm")
+        yield Static(id="firm-story")
+        yield Label("Amount, ¥ bn", classes="field-label")
+        yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
+        yield Checkbox("On condition it moves its headquarters here", id="relocate",
+                       value=self.must_move(self.first))
+
+    def prefill(self, fid: str | None) -> str:
+        row = self.rows.get(fid) if fid else None
+        return int_text(math.ceil(row["rescue_need"] * 100) / 100) if row else ""
+
+    def must_move(self, fid: str | None) -> bool:
+        row = self.rows.get(fid) if fid else None
+        return bool(row and not row["mine"])
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.rows:
+            self.select_changed(self.first)
+            self.query_one("#amount", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    def select_changed(self, value: object) -> None:
+        row = self.rows.get(str(value))
+        if row is None:
+            return
+        self.query_one("#amount", Input).value = self.prefill(row["id"])
+        self.query_one("#relocate", Checkbox).value = self.must_move(row["id"])
+        held = f"you hold {fmt.pct(row['stake'])}" if row["stake"] > 1e-6 else "no stake"
+        self.query_one("#firm-story", Static).update(Text.assemble(
+            (f"{row['sector']} · {row['city']} · cash {fmt.bn(row['cash'])} · {held}", "bold"),
+            "\n", (row["description"] or "", "italic")))
+
+    def build(self) -> tuple[Action | None, str | None]:
+        if not self.rows:
+            return None, "There is no firm to rescue."
+        fid = self.query_one("#firm", Select).value
+        if not isinstance(fid, str):
+            return None, "Pick a firm."
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        relocate = self.query_one("#relocate", Checkbox).value
+        try:
+            return RescueFirm(firm=fid, amount_bn=value, relocate=relocate), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class SellStakeForm(ActionForm):
+    """Sell part of a stake: at market after an IPO lock-up, else privately at a discount."""
+
+    TITLE_TEXT = "Sell a stake"
+    CONFIRM_LABEL = "Sell"
+    UNIT = "percent of your stake"
+
+    def __init__(self, session: Session, firm: str | None = None) -> None:
+        super().__init__(session)
+        self.rows = {r["id"]: r for r in session.firms() if sellable(r)}
+        self.order = sorted(self.rows, key=lambda f: self.rows[f]["name"])
+        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+
+    def explanation(self) -> str:
+        return ("Exits recycle capital: a listed firm's shares sell at market once its lock-up "
+                "ends; before a listing a buyer pays less than the valuation.")
+
+    def compose_fields(self) -> ComposeResult:
+        if not self.rows:
+            yield Static("The city holds no stake to sell.", id="no-firms")
+            return
+        yield Label("Firm", classes="field-label")
+        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['stage']} · you hold "
+                       f"{fmt.pct(self.rows[f]['stake'])}", f) for f in self.order],
+                     value=self.first, allow_blank=False, id="firm")
+        yield Static(id="firm-story")
+        yield Label("Share of your stake to sell, %", classes="field-label")
+        yield Input(placeholder="percent, e.g. 50", id="amount")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.rows:
+            self.select_changed(self.first)
+            self.query_one("#amount", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    def select_changed(self, value: object) -> None:
+        row = self.rows.get(str(value))
+        if row is None:
+            return
+        lock = (f" · lock-up {row['lockup_left']} more quarter(s)"
+                if row.get("lockup_left", 0) > 0 else "")
+        self.query_one("#firm-story", Static).update(Text.assemble(
+            (f"{row['stage']} · valued {fmt.bn(row['valuation'])} · you paid "
+             f"{fmt.bn(row.get('cost_basis', 0.0))}{lock}", "bold")))
+
+    def build(self) -> tuple[Action | None, str | None]:
+        if not self.rows:
+            return None, "There is no stake to sell."
+        fid = self.query_one("#firm", Select).value
+        if not isinstance(fid, str):
+            return None, "Pick a firm."
+        text = self.query_one("#amount", Input).value.replace("%", "")
+        value, problem = parse_amount(text, self.UNIT)
+        if value is None:
+            return None, problem
+        if value > 100:
+            return None, "You can sell at most 100% of your stake."
+        try:
+            return SellStake(firm=fid, share=value / 100.0), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
