@@ -72,6 +72,7 @@ class DashboardScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
+        self.query_one(LandPanel).set_class(self.size.height >= 34, "-roomy")
         self.set_class(self.size.width >= 110, "-wide")
         # At 80 columns every key needs the footer's whole width; Ctrl+P is listed in help.
         self.query_one(Footer).show_command_palette = self.size.width >= 100

@@ -24,12 +24,15 @@ class LandPanel(Vertical):
         padding: 0 1;
     }
     LandPanel #land-figures { height: auto; }
+    LandPanel #land-extra { height: auto; display: none; }
+    LandPanel.-roomy #land-extra { display: block; }
     LandPanel .spark-label { height: 1; color: $text-muted; }
     LandPanel Sparkline { height: 1; margin-bottom: 0; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="land-figures")
+        yield Static(id="land-extra")
         yield Static("Price, last quarters", classes="spark-label", id="price-label")
         yield Sparkline([0.0], id="price-spark")
         yield Static("Land share, last quarters", classes="spark-label", id="share-label")
@@ -58,6 +61,7 @@ class LandPanel(Vertical):
             if i < len(lines) - 1:
                 text.append("\n")
         self.query_one("#land-figures", Static).update(text)
+        self.query_one("#land-extra", Static).update(self.extra_text(session))
         prices = [s.land_price * 1000 for s in hist]
         shares = [s.land_share * 100 for s in hist]
         self.query_one("#price-label", Static).update(
@@ -66,3 +70,11 @@ class LandPanel(Vertical):
             f"Land share %, {len(shares)} qtr: {min(shares):.0f}–{max(shares):.0f}")
         self.query_one("#price-spark", Sparkline).data = prices
         self.query_one("#share-spark", Sparkline).data = shares
+
+    @staticmethod
+    def extra_text(session: Session) -> Text:
+        """This quarter's sales and the last closed quarter's land revenue (roomy screens)."""
+        sold = float(session.state.land_sold_q[0, session.player])
+        last = session.history[-1].ledger.get("land_sales", 0.0) if len(session.history) > 1 else 0.0
+        return Text.assemble(("This qtr   ", "dim"), (f"{fmt.ha(sold)} sold", "bold"), "\n",
+                             ("Last qtr   ", "dim"), (f"{fmt.bn(last)} from land", "bold"))
