@@ -9,6 +9,7 @@ Nothing read from a file is ever evaluated as code.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from game.content.schema import FirmDef, PackDef, ScenarioDef, SectorDef
+from game.content.locate import inline_offset, keys_of, line_of_offset, suggest, walk
+from game.content.schema import EventDef, FirmDef, PackDef, ScenarioDef, SectorDef
 
 MAX_FILE_BYTES = 256 * 1024  # a content file larger than this is refused
 
@@ -26,6 +28,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "sectors": SectorDef,
     "firms": FirmDef,
     "scenarios": ScenarioDef,
+    "events": EventDef,
 }
 
 
@@ -35,10 +38,11 @@ class Problem:
     line: int | None
     key: str
     message: str
+    hint: str = ""  # e.g. "; did you mean 'demand_bn'?"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key or '(file)'}: {self.message}"
+        return f"{where}: {self.key or '(file)'}: {self.message}{self.hint}"
 
 
 class ContentError(Exception):
@@ -57,8 +61,12 @@ class Content:
     sectors: dict[str, SectorDef] = field(default_factory=dict)
     firms: dict[str, FirmDef] = field(default_factory=dict)
     scenarios: dict[str, ScenarioDef] = field(default_factory=dict)
+    events: dict[str, EventDef] = field(default_factory=dict)
     # where each item came from: (kind, id) -> (file label, file text), for error lines
     sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # (kind, id, file that won, file it replaced) for every override between packs
+    overrides: list[tuple[str, str, str, str]] = field(default_factory=list)
+    pack_dirs: list[Path] = field(default_factory=list)  # in load order, beside ``packs``
 
     def problem(self, kind: str, item_id: str, loc: tuple[Any, ...], message: str) -> Problem:
         """A problem located at ``loc`` inside the file that defined ``item_id``."""
@@ -121,14 +129,35 @@ def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:
         inline = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
         for i in range(start, end):
             if inline.match(lines[i]):
-                return i + 1
+                return _inside_inline(text, lines, i, loc, key, depth) or i + 1
         return None
     last = keys[-1]
     key_re = re.compile(r"^\s*" + re.escape(last) + r"\s*=|[{,]\s*" + re.escape(last) + r"\s*=")
+    own_line = re.compile(r"^\s*" + re.escape(last) + r"\s*=")
     for i in range(start, end):
         if key_re.search(lines[i]):
+            if own_line.match(lines[i]) and not isinstance(loc[-1], str):
+                return _inside_inline(text, lines, i, loc, last, len(keys) - 1) or i + 1
             return i + 1
     return start + 1 if start else None
+
+
+def _inside_inline(text: str, lines: list[str], i: int, loc: tuple[Any, ...], key: str,
+                   depth: int) -> int | None:
+    """The line of the rest of ``loc`` inside the inline value of ``key`` (on line ``i``)."""
+    # the components of loc after this key: skip past the ``depth``-th string key
+    seen, at = -1, None
+    for n, comp in enumerate(loc):
+        if isinstance(comp, str):
+            seen += 1
+            if seen == depth and comp == key:
+                at = n
+                break
+    if at is None or at + 1 >= len(loc):
+        return None
+    offset = sum(len(line) + 1 for line in lines[:i]) + lines[i].index("=") + 1
+    found = inline_offset(text, offset, tuple(loc[at + 1:]))
+    return line_of_offset(text, found) if found is not None else None
 
 
 def read_toml(path: Path, label: str, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
@@ -172,10 +201,13 @@ def validate(model: type[BaseModel], data: dict[str, Any], text: str, label: str
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(err.get("loc", ()))
+            loc, holders = walk(model, tuple(err.get("loc", ())))
             key = ".".join(str(k) for k in loc)
             line = find_key_line(text, loc) if loc else None
-            problems.append(Problem(label, line, key, _describe(err)))
+            hint = ""
+            if err.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
+                hint = suggest(loc[-1], keys_of(holders))
+            problems.append(Problem(label, line, key, _describe(err), hint))
         return None
 
 
@@ -191,7 +223,10 @@ def load_pack_into(content: Content, pack_dir: Path, problems: list[Problem]) ->
     if parsed is not None:
         pack = validate(PackDef, parsed[0], parsed[1], f"{name}/pack.toml", problems)
         if pack is not None:
+            _check_requires(content, pack, parsed[1], f"{name}/pack.toml", problems)  # type: ignore[arg-type]
             content.packs.append(pack)  # type: ignore[arg-type]
+            content.pack_dirs.append(pack_dir)
+    mine: dict[tuple[str, str], str] = {}  # ids this pack defines, to catch duplicates within it
     for kind, model in KINDS.items():
         folder = pack_dir / kind
         if not folder.is_dir():
@@ -202,9 +237,30 @@ def load_pack_into(content: Content, pack_dir: Path, problems: list[Problem]) ->
             if parsed is None:
                 continue
             item = validate(model, parsed[0], parsed[1], label, problems)
-            if item is not None:
-                getattr(content, kind)[item.id] = item  # type: ignore[attr-defined]
-                content.sources[(kind, item.id)] = (label, parsed[1])
+            if item is None:
+                continue
+            key = (kind, item.id)  # type: ignore[attr-defined]
+            if key in mine:
+                problems.append(Problem(label, find_key_line(parsed[1], ("id",)), "id",
+                                        f"duplicate id {item.id!r}: {mine[key]} defines it too (ids are "  # type: ignore[attr-defined]
+                                        "unique within a pack; a later pack may override one by id)"))
+                continue
+            mine[key] = label
+            if key in content.sources:
+                content.overrides.append((kind, item.id, label, content.sources[key][0]))  # type: ignore[attr-defined]
+            getattr(content, kind)[item.id] = item  # type: ignore[attr-defined]
+            content.sources[key] = (label, parsed[1])
+
+
+def _check_requires(content: Content, pack: PackDef, text: str, label: str, problems: list[Problem]) -> None:
+    """A pack may require packs by id; they must be loaded before it."""
+    loaded = [p.id for p in content.packs]
+    for i, req in enumerate(pack.requires):
+        if req not in loaded:
+            order = " -> ".join([*loaded, pack.id])
+            problems.append(Problem(label, find_key_line(text, ("requires", i)), f"requires.{i}",
+                                    f"needs the pack {req!r} loaded before it; the load order is {order}"
+                                    + suggest(req, loaded)))
 
 
 def check_references(content: Content, problems: list[Problem]) -> None:
@@ -237,6 +293,9 @@ def check_references(content: Content, problems: list[Problem]) -> None:
             if firm.arrives_turn >= sc.turns:
                 bad(("firms", i), f"firm {fid!r} arrives on turn {firm.arrives_turn}, after the last turn {sc.turns - 1}")
         _check_moves(content, sc, problems)
+    from game.content.event_checks import check_events  # needs the engine's registry
+
+    check_events(content, problems)
 
 
 def _check_moves(content: Content, sc: ScenarioDef, problems: list[Problem]) -> None:
@@ -265,7 +324,11 @@ def _check_moves(content: Content, sc: ScenarioDef, problems: list[Problem]) -> 
 
 
 def load_content(mod_dirs: Iterable[Path] = ()) -> Content:
-    """Load the base pack, then each mod pack in order. Raises ContentError."""
+    """Load the base pack, then each mod pack in order. Raises ContentError.
+
+    Every scenario carries the loaded events (a private attribute), so that
+    ``build_world(scenario, sectors, firms)`` compiles the events the scenario names.
+    """
     content = Content()
     problems: list[Problem] = []
     for pack_dir in [base_pack_dir(), *map(Path, mod_dirs)]:
@@ -274,4 +337,32 @@ def load_content(mod_dirs: Iterable[Path] = ()) -> Content:
         check_references(content, problems)
     if problems:
         raise ContentError(problems)
+    for sc in content.scenarios.values():
+        sc._events = dict(content.events)
     return content
+
+
+MODS_ENV = "ARCHITECT_MODS"
+
+
+def default_mods_folder() -> Path | None:
+    """The mods/ folder packs load from: $ARCHITECT_MODS, else mods/ in a checkout, else the
+    per-user data folder's mods/ (the first that exists)."""
+    env = os.environ.get(MODS_ENV)
+    if env:
+        return Path(env).expanduser()
+    checkout = Path(__file__).resolve().parent.parent.parent / "mods"
+    if checkout.is_dir() and (checkout.parent / "content" / "pack.toml").is_file():
+        return checkout
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    user = base / "industrial-architect" / "mods"
+    return user if user.is_dir() else None
+
+
+def discover_mods(folder: Path | None = None) -> list[Path]:
+    """Packs (folders with a pack.toml) in the mods folder, in name order."""
+    folder = default_mods_folder() if folder is None else folder
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if (p / "pack.toml").is_file())

@@ -1,4 +1,4 @@
-"""Pydantic schemas for content files: sectors, firms and scenarios.
+"""Pydantic schemas for content files: sectors, firms, scenarios and events.
 
 Content is validated once, at load; the engine trusts it afterwards. Units are in the
 field names or their descriptions: money in ¥ billion (``_bn``), land in hectares
@@ -7,9 +7,9 @@ field names or their descriptions: money in ¥ billion (``_bn``), land in hectar
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 Id = str  # lower-case words joined by '-', e.g. "memory-chips"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -178,6 +178,14 @@ class ScenarioDef(Strict):
     spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
     historical_moves: list[HistoricalMove] = Field(default_factory=list, description="what the real city did, turn by turn")
     historical_land_pace: float = Field(default=0.8, ge=0, le=5, description="land the real city sold each quarter, as a share of absorption")
+    events: Literal["all"] | list[Id] = Field(
+        default="all", description='the events in play: "all" (every event of the loaded packs) or a list of event ids ([] for none)')
+    expectations: list[Expectation] = Field(
+        default_factory=list, max_length=50,
+        description="balance checks `architect mods test` runs headless (the game ignores them)")
+    # every event of the loaded packs, set by the loader, so that a World built from this
+    # scenario alone can compile the events it names (not part of the file format)
+    _events: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _check_references(self) -> ScenarioDef:
@@ -204,3 +212,245 @@ class PackDef(Strict):
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
     description: str = ""
     requires: list[Id] = Field(default_factory=list)
+
+
+# ----- events ---------------------------------------------------------------------------------
+# Conditions, effects and events. Names of metrics and fields are checked by the loader
+# against the engine's registry (game/engine/registry.py); ids against the loaded content.
+
+Op = Literal["<", "<=", ">", ">=", "==", "!="]
+StageName = Literal["prospect", "building", "ramping", "operating", "listed", "distressed", "failed", "withdrawn"]
+MetricName = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z]+\.[a-z0-9_]+$",
+                                  description="a registered metric, e.g. city.land_share")]
+
+
+class _Located(Strict):
+    """A comparison may name the sector or firm it reads when no scope binds one."""
+
+    sector: Id | None = Field(default=None, description="read sector.* metrics of this sector")
+    firm: Id | None = Field(default=None, description="read firm.* metrics of this firm (one of the scenario's firms)")
+
+
+class Compare(_Located):
+    """`{ metric = "city.land_share", op = ">", value = 0.4 }`: a metric against a number."""
+
+    metric: MetricName
+    op: Op
+    value: float
+
+
+class Between(_Located):
+    """`{ metric = "game.year", min = 2020, max = 2020.75 }`: a metric within a range (inclusive)."""
+
+    metric: MetricName
+    min: float | None = None
+    max: float | None = None
+
+
+class FlagIs(Strict):
+    """`{ flag = "land-reform" }`: the city has this flag set."""
+
+    flag: Id = Field(pattern=ID_PATTERN)
+
+
+class AllOf(Strict):
+    """`{ all = [ ... ] }`: every condition holds."""
+
+    all: list[Condition] = Field(min_length=1, max_length=40)
+
+
+class AnyOf(Strict):
+    """`{ any = [ ... ] }`: at least one condition holds."""
+
+    any: list[Condition] = Field(min_length=1, max_length=40)
+
+
+class NotOf(Strict):
+    """`{ not = { ... } }`: the condition does not hold."""
+
+    not_: Condition = Field(alias="not")
+
+
+def _condition_form(value: Any) -> str | None:
+    """Which form of condition a table is, from its keys (pydantic calls this to pick one)."""
+    if isinstance(value, BaseModel):
+        return {AllOf: "all", AnyOf: "any", NotOf: "not", FlagIs: "flag", Compare: "compare",
+                Between: "between"}.get(type(value))
+    if not isinstance(value, dict):
+        return None
+    for key in ("all", "any", "not", "flag"):
+        if key in value:
+            return key
+    if "min" in value or "max" in value:
+        return "between"
+    if "metric" in value or "op" in value or "value" in value:
+        return "compare"
+    return None
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[NotOf, Tag("not")]
+    | Annotated[FlagIs, Tag("flag")] | Annotated[Compare, Tag("compare")] | Annotated[Between, Tag("between")],
+    Discriminator(
+        _condition_form, custom_error_type="condition_form",
+        custom_error_message=("a condition is one of { all = [...] }, { any = [...] }, { not = {...} }, "
+                              "{ flag = \"...\" }, { metric = \"...\", op = \">\", value = 1 } or "
+                              "{ metric = \"...\", min = 0, max = 1 }")),
+]
+
+
+class ScopeDef(Strict):
+    """What an event is about: a firm or a sector that matches; its text and effects refer to it."""
+
+    kind: Literal["firm", "sector"]
+    sectors: list[Id] = Field(default_factory=list, max_length=20,
+                              description="only these sectors (default: every sector of the scenario)")
+    stages: list[StageName] = Field(default_factory=list, max_length=8,
+                                    description="firm scope: only firms at these stages (default: prospect to listed, and distressed)")
+    where: Literal["own", "rival", "any"] = Field(
+        default="own", description="firm scope: firms in the city itself, in a rival city, or anywhere")
+    held: bool | None = Field(default=None, description="firm scope: only firms the city holds a stake in (true) or not (false)")
+    pick: Literal["first", "max", "min"] = Field(
+        default="first", description="which match binds: the first in the scenario's order, or the one with the most/least of `by`")
+    by: MetricName | None = Field(default=None, description="the metric `pick = max/min` ranks by")
+
+
+class _Target(Strict):
+    sector: Id | None = Field(default=None, description="act on this sector instead of the one in scope")
+    firm: Id | None = Field(default=None, description="act on this firm (one of the scenario's firms) instead of the one in scope")
+
+
+class AddEffect(_Target):
+    """Add `value` (times the metric `per`, if given) to a field."""
+
+    op: Literal["add"]
+    field: MetricName
+    value: float
+    per: MetricName | None = Field(default=None, description="multiply value by this metric, e.g. city.gdp_bn")
+
+
+class MultiplyEffect(_Target):
+    """Multiply a field by `value`."""
+
+    op: Literal["multiply"]
+    field: MetricName
+    value: float = Field(ge=0, le=100)
+
+
+class SetEffect(_Target):
+    """Set a field to `value` (clipped to the field's range)."""
+
+    op: Literal["set"]
+    field: MetricName
+    value: float
+
+
+class StakeEffect(Strict):
+    """Change the city's stake in the firm in scope by `change` (a share of the firm); with
+    `pay = true` the city pays (or receives) the firm's current mark for it."""
+
+    op: Literal["stake"]
+    change: float = Field(ge=-1, le=1)
+    pay: bool = False
+    firm: Id | None = Field(default=None, description="this firm instead of the one in scope")
+
+
+class SpawnEffect(Strict):
+    """A new project from a firm template (a firm file) asks for terms in the city."""
+
+    op: Literal["spawn_firm"]
+    template: Id = Field(description="id of a firm whose name, size, quality and ask the project takes")
+    where: Literal["own", "firm"] = Field(default="own", description="in the city itself, or in the city of the firm in scope")
+
+
+class FlagEffect(Strict):
+    """Set or clear one of the city's flags (conditions test them with { flag = ... })."""
+
+    op: Literal["set_flag", "clear_flag"]
+    flag: Id = Field(pattern=ID_PATTERN)
+
+
+class ModifierEffect(_Target):
+    """Change a lasting field for `turns` quarters, then undo the change."""
+
+    op: Literal["modifier"]
+    field: MetricName
+    add: float | None = None
+    multiply: float | None = Field(default=None, gt=0, le=100)
+    turns: int = Field(ge=1, le=40)
+
+
+class QueueEffect(Strict):
+    """Fire another event `after` quarters from now (if its trigger then holds)."""
+
+    op: Literal["queue"]
+    event: Id
+    after: int = Field(ge=1, le=200)
+
+
+Effect = Annotated[
+    AddEffect | MultiplyEffect | SetEffect | StakeEffect | SpawnEffect | FlagEffect | ModifierEffect | QueueEffect,
+    Field(discriminator="op"),
+]
+
+
+class FollowUp(Strict):
+    event: Id = Field(description="the event to fire")
+    after: int = Field(ge=1, le=200, description="quarters from the choice")
+
+
+class OptionDef(Strict):
+    label: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=400)
+    condition: Condition | None = Field(default=None, description="offered only when this holds")
+    effects: list[Effect] = Field(default_factory=list, max_length=30)
+    follow_up: FollowUp | None = None
+
+
+class EventDef(Strict):
+    """A narrative decision with mechanical effects. See docs/modding.md."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=80, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
+    text: str = Field(min_length=1, max_length=1500, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
+    severity: Literal["info", "good", "warning", "bad"] = "info"
+    cities: Literal["player", "rivals", "all"] = Field(
+        default="player", description="which cities the event is evaluated for; rivals answer by their archetype")
+    scope: ScopeDef | None = None
+    trigger: Condition | None = Field(default=None, description="when the event may fire (no trigger: always)")
+    chance: float | None = Field(default=None, gt=0, le=1, description="chance per quarter while the trigger holds")
+    mtth: float | None = Field(default=None, ge=1, le=1000, description="mean quarters to happen while the trigger holds (chance = 1/mtth)")
+    once: bool = Field(default=False, description="fires at most once per city")
+    cooldown: int = Field(default=0, ge=0, le=400, description="quarters before it may fire again for the same city")
+    effects: list[Effect] = Field(default_factory=list, max_length=30, description="applied when it fires, before any choice")
+    options: list[OptionDef] = Field(default_factory=list, max_length=6)
+    ai_default: int = Field(default=0, ge=0, le=5, description="the option bots, batches and an undecided player take")
+    rival_choice: dict[Literal["herd-chaser", "land-addict", "cautious", "copycat"], int] = Field(
+        default_factory=dict, description="override the option a rival archetype takes")
+
+
+for _model in (AllOf, AnyOf, NotOf, OptionDef, EventDef):
+    _model.model_rebuild()
+
+
+class Expectation(Strict):
+    """A balance check for `architect mods test`: a metric of the player's city after some
+    turns, or how often an event fires."""
+
+    label: str = Field(default="", max_length=120)
+    bot: str = Field(default="pass", description="the strategy that plays the player's city (see `architect simulate`)")
+    seed: int | None = Field(default=None, ge=0, description="first seed (default: the scenario's)")
+    worlds: int = Field(default=1, ge=1, le=2000, description="worlds (seeds) to play")
+    turn: int | None = Field(default=None, ge=1, description="check after this many turns (default: the whole scenario)")
+    metric: MetricName | None = None
+    sector: Id | None = None
+    firm: Id | None = None
+    op: Op | None = None
+    value: float | None = None
+    share: float = Field(default=1.0, gt=0, le=1, description="share of worlds where the comparison must hold")
+    event: Id | None = Field(default=None, description="count worlds where this event fired (for any city)")
+    at_least: int | None = Field(default=None, ge=0, description="the event fires in at least this many worlds")
+    at_most: int | None = Field(default=None, ge=0, description="and in at most this many")
+
+
+ScenarioDef.model_rebuild()

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from game.engine import capital, land
+from game.engine import capital, events, land
 from game.engine.arrays import total
 from game.engine.firms import start_building
 from game.engine.ledger import book
@@ -201,9 +201,41 @@ ACTION_KINDS = ("sell_land", "grant_land", "issue_bonds", "repay_bonds", "invest
                 "offer_tax_incentive", "build_infrastructure", "pass")
 
 
-def parse_action(data: dict) -> Action:
-    """An action from plain data (a save, a replay, a bot); raises pydantic's error."""
-    return ACTION_ADAPTER.validate_python(data)
+
+
+class ChooseEvent(_Action):
+    """Answer an event that waits for the city's decision with one of its options.
+
+    A decision rather than one of the verbs: it costs no attention and sits outside
+    ``Action`` (so ``ACTION_KINDS`` stays the design's vocabulary), but it is checked,
+    applied and logged like an action, so replays repeat it."""
+
+    kind: Literal["choose_event"] = "choose_event"
+    attention: int = Field(default=0, ge=0, le=0)
+    event: str = Field(min_length=1, max_length=80)
+    option: int = Field(ge=0, le=5)
+
+    def describe(self, world: World) -> str:
+        table = world.event_table
+        if table is None or self.event not in table.index:
+            return f"Answer {self.event!r} with option {self.option + 1}"
+        ev = table.events[table.index[self.event]]
+        label = ev.options[self.option].label if self.option < len(ev.options) else f"option {self.option + 1}"
+        return f"{ev.definition.title}: {label}"
+
+
+DECISION_KINDS = ("choose_event",)
+LoggedAction = Annotated[
+    SellLand | GrantLand | IssueBonds | RepayBonds | InvestEquity | RescueFirm | SellStake
+    | CreateFund | RecruitSuppliers | OfferTaxIncentive | BuildInfrastructure | Pass | ChooseEvent,
+    Field(discriminator="kind"),
+]
+LOGGED_ADAPTER: TypeAdapter[LoggedAction] = TypeAdapter(LoggedAction)
+
+
+def parse_action(data: dict) -> Action | ChooseEvent:
+    """An action (or a decision) from plain data (a save, a replay, a bot); raises pydantic's error."""
+    return LOGGED_ADAPTER.validate_python(data)
 
 
 def scaled_cost(state: State, city: int, base: float) -> np.ndarray:
@@ -282,6 +314,8 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
             cost = infrastructure_cost(state, city, project)[w]
             if cost > treasury:
                 reasons.append(f"the {project.replace('-', ' ')} costs {_bn(cost)}; the treasury holds {_bn(treasury)}")
+        case ChooseEvent(event=eid, option=k):
+            reasons += events.choice_reasons(world, state, city, eid, k, w)
         case Pass():
             pass
     return reasons
@@ -433,6 +467,8 @@ def apply(world: World, state: State, city: int, action: Action,
             cost = np.where(on, infrastructure_cost(state, city, project), 0.0)
             book(state, "infrastructure", -cost, city)
             state.infrastructure[:, city] += np.where(on, INFRASTRUCTURE[project][1], 0.0)
+        case ChooseEvent(event=eid, option=k):
+            events.choose(world, state, city, eid, k, on)
         case Pass():
             pass
 
@@ -620,6 +656,8 @@ def legal_mask(world: World, state: State, city: int, action: Action) -> np.ndar
             return ok & (state.incentive_left[:, city, world.sector_index[sid]] <= 0)
         case BuildInfrastructure(project=project):
             return ok & (infrastructure_cost(state, city, project) <= treasury)
+        case ChooseEvent(event=eid, option=k):
+            return ok & events.choice_mask(world, state, city, eid, k)
         case Pass():
             return ok
     return np.zeros_like(ok)  # pragma: no cover - every kind is matched above

@@ -28,6 +28,7 @@ CATEGORIES: tuple[tuple[str, str, bool], ...] = (
     ("infrastructure", "Infrastructure built", False),
     ("supplier_recruitment", "Supplier recruitment", False),
     ("exits", "Stakes sold", False),
+    ("events", "Events (grants, levies, windfalls)", False),
 )
 CATEGORY_IDS = tuple(c[0] for c in CATEGORIES)
 CATEGORY_LABELS = {c[0]: c[1] for c in CATEGORIES}

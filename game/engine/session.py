@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.engine import actions as act_mod
+from game.engine import events as events_mod
 from game.engine import scoring
-from game.engine.actions import Action, Pass
+from game.engine.actions import Action, ChooseEvent, Pass
 from game.engine.capital import IPO_WINDOW
 from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
 from game.engine.state import GROWTH_DRIVERS, State, new_state, state_hash
@@ -43,7 +44,7 @@ from game.engine.world import (
 @dataclass(frozen=True)
 class News:
     turn: int
-    kind: str  # "firm", "land", "market", "fiscal", "action", "game"
+    kind: str  # "firm", "land", "market", "fiscal", "action", "event", "game"
     text: str
     severity: str = "info"  # "info", "good", "warning", "bad"
 
@@ -350,6 +351,7 @@ class Session:
         self.history.append(self.snapshot())
         start = len(self.news)
         self._report(before)
+        self._announce_events(before)
         if not self.over:
             begin_turn(self.world, self.state)
             self._open_turn()
@@ -357,6 +359,58 @@ class Session:
         else:
             self._game_over()
         return self.news[start:]
+
+    # ----- events --------------------------------------------------------------------
+    def pending_events(self) -> list[dict]:
+        """The decisions waiting for the player this turn, as data for a modal:
+        ``key`` (pass it to ``choose``), ``title``, ``text``, ``severity``, and ``options``,
+        each with ``index``, ``label``, ``description``, ``offered`` (whether it can be
+        taken now), ``default`` (what happens if the turn ends without an answer) and
+        ``effects`` (what it will do, in plain words)."""
+        st, w, p = self.state, self.world, self.player
+        out = []
+        for ev, target in events_mod.pending(w, st):
+            names = events_mod.names_for(w, st, ev, target, p)
+            pairs = events_mod.Pairs(np.array([0]), np.array([p]), np.array([target]))
+            offer = events_mod.offered(w, st, ev, pairs)[0]
+            default = int(events_mod.default_choice(ev, offer[None, :])[0])
+            options = []
+            for k, opt in enumerate(ev.options):
+                effects = events_mod.describe_effects(w, st, ev, opt.effects, target, p)
+                if opt.follow_up is not None:
+                    effects += events_mod.describe_effects(w, st, ev, (opt.follow_up,), target, p)
+                options.append({"index": k, "label": events_mod.render(opt.label, names),
+                                "description": events_mod.render(opt.description, names),
+                                "offered": bool(offer[k]), "default": k == default, "effects": effects})
+            d = ev.definition
+            out.append({"key": ev.id, "title": events_mod.render(d.title, names),
+                        "text": events_mod.render(d.text, names).strip(), "severity": d.severity,
+                        "firm": names.get("firm"), "sector": names.get("sector"), "options": options})
+        return out
+
+    def choose(self, event_key: str, option_index: int) -> None:
+        """Answer a pending event; raises Refused with the reasons when it cannot be taken.
+        The choice is logged like an action, so a replay makes it again."""
+        self.act(ChooseEvent(event=event_key, option=option_index))
+
+    def _announce_events(self, before: State) -> None:
+        st, w, p = self.state, self.world, self.player
+        table = w.event_table
+        if table is None:
+            return
+        for ev in table.events:
+            e = ev.index
+            d = ev.definition
+            if before.ev_pending[0, e] and not st.ev_pending[0, e] and st.ev_choice[0, p, e] >= 0:
+                k = int(st.ev_choice[0, p, e])
+                names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
+                self._say("event", f"No answer on {events_mod.render(d.title, names)!r}: the city took "
+                          f"{events_mod.render(ev.options[k].label, names)!r}.", "info")
+            if st.ev_count[0, p, e] > before.ev_count[0, p, e]:
+                names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
+                waits = " A decision waits." if st.ev_pending[0, e] else ""
+                self._say("event", f"{events_mod.render(d.title, names)}: "
+                          f"{events_mod.render(d.text, names).strip()}{waits}", d.severity)
 
     def _open_turn(self) -> None:
         while len(self.log) <= self.state.turn:

@@ -49,27 +49,34 @@ class Noise:
     """Pre-drawn random numbers, drawn in a fixed order from one Generator per world.
 
     normal[W, T, S] demand shocks, city_normal[W, T, C] growth shocks of each city's base
-    economy, uniform[W, T, L] lanes with one fixed use each.
+    economy, uniform[W, T, L] lanes with one fixed use each, event_uniform[W, T, E] one
+    draw per event and quarter (drawn last, so events leave the other draws unchanged).
     """
 
     normal: np.ndarray
     city_normal: np.ndarray
     uniform: np.ndarray
+    event_uniform: np.ndarray | None = None
 
     @classmethod
-    def draw(cls, seed: int, worlds: np.ndarray, turns: int, n_sectors: int, n_cities: int) -> Noise:
+    def draw(cls, seed: int, worlds: np.ndarray, turns: int, n_sectors: int, n_cities: int,
+             n_events: int = 0) -> Noise:
         normal = np.empty((len(worlds), turns + 1, n_sectors))
         city_normal = np.empty((len(worlds), turns + 1, n_cities))
         uniform = np.empty((len(worlds), turns + 1, N_UNIFORM_LANES))
+        event_uniform = np.empty((len(worlds), turns + 1, n_events), dtype=np.float32)
         for i, w in enumerate(worlds):
             rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, int(w)])))
             normal[i] = rng.standard_normal((turns + 1, n_sectors))
             city_normal[i] = rng.standard_normal((turns + 1, n_cities))
             uniform[i] = rng.random((turns + 1, N_UNIFORM_LANES))
-        return cls(normal, city_normal, uniform)
+            if n_events:
+                event_uniform[i] = rng.random((turns + 1, n_events), dtype=np.float32)
+        return cls(normal, city_normal, uniform, event_uniform)
 
     def take(self, idx: np.ndarray) -> Noise:
-        return Noise(self.normal[idx], self.city_normal[idx], self.uniform[idx])
+        events = None if self.event_uniform is None else self.event_uniform[idx]
+        return Noise(self.normal[idx], self.city_normal[idx], self.uniform[idx], events)
 
 
 @dataclass
@@ -149,6 +156,18 @@ class State:
     # sectors [W, S]
     sentiment: np.ndarray  # investors' mood; an IPO window is open above IPO_WINDOW
     spawned: np.ndarray  # [W] projects that appeared during play so far
+    # events (events.py): E compiled events, G flags, M temporary modifiers
+    ev_count: np.ndarray  # [W, C, E] int32 times each event fired for each city
+    ev_last: np.ndarray  # [W, C, E] int32 turn it last fired (events.NEVER: not yet)
+    ev_target: np.ndarray  # [W, C, E] int32 firm slot or sector it bound (-1: none)
+    ev_choice: np.ndarray  # [W, C, E] int8 option last chosen (-1: none yet)
+    ev_due: np.ndarray  # [W, C, E] int32 turn a queued event is due (-1: none)
+    ev_due_target: np.ndarray  # [W, C, E] int32 the binding a queued event inherits (-1: none)
+    ev_pending: np.ndarray  # [W, E] bool: the player's decision on the event waits
+    flags: np.ndarray  # [W, C, G] bool
+    mod_until: np.ndarray  # [W, C, M] int32 turn a temporary modifier is undone (-1: inactive)
+    mod_target: np.ndarray  # [W, C, M] int32 firm slot or sector it changed (-1: the city)
+    mod_delta: np.ndarray  # [W, C, M] the change to undo (amount added, or factor)
 
     noise: Noise | None = None
 
@@ -190,6 +209,27 @@ def state_hash(state: State, world: int | None = None) -> str:
         h.update(name.encode())
         h.update(np.ascontiguousarray(part).tobytes())
     return h.hexdigest()
+
+
+def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
+    table = world.event_table
+    C = world.n_cities
+    E = world.n_events
+    G = 0 if table is None else len(table.flags)
+    M = 0 if table is None else table.n_modifiers
+    return {
+        "ev_count": np.zeros((W, C, E), dtype=np.int32),
+        "ev_last": np.full((W, C, E), -1_000_000, dtype=np.int32),
+        "ev_target": np.full((W, C, E), -1, dtype=np.int32),
+        "ev_choice": np.full((W, C, E), -1, dtype=np.int8),
+        "ev_due": np.full((W, C, E), -1, dtype=np.int32),
+        "ev_due_target": np.full((W, C, E), -1, dtype=np.int32),
+        "ev_pending": np.zeros((W, E), dtype=bool),
+        "flags": np.zeros((W, C, G), dtype=bool),
+        "mod_until": np.full((W, C, M), -1, dtype=np.int32),
+        "mod_target": np.full((W, C, M), -1, dtype=np.int32),
+        "mod_delta": np.zeros((W, C, M)),
+    }
 
 
 def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
@@ -274,6 +314,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         unpaid_suppliers=np.zeros((W, C)), growth_parts=np.zeros((W, C, len(GROWTH_DRIVERS))),
         firm_gdp=np.zeros((W, C)), sentiment=np.ones((W, S)),
         spawned=np.zeros(W, dtype=np.int64),
-        noise=Noise.draw(seed, ids, sc.turns, S, C),
+        **_event_arrays(world, W),
+        noise=Noise.draw(seed, ids, sc.turns, S, C, world.n_events),
     )
     return state

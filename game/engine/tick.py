@@ -2,8 +2,9 @@
 
 ``begin_turn`` opens a turn (ledger cleared, attention restored, prospects arrive);
 the player and the rivals act; ``end_turn`` runs the economy in a fixed order: rivals,
-prospects, markets, firms, chains, cities, budget, land, capital. Every money flow is
-booked in the ledger. No Python loop runs over worlds.
+prospects, markets, firms, chains, cities, budget, land, capital; then the new quarter's
+events (events.py). Every money flow is booked in the ledger. No Python loop runs over
+worlds.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def begin_turn(world: World, state: State) -> None:
 
 def end_turn(world: World, state: State) -> None:
     """Advance every world one quarter. Actions for this turn were applied before."""
-    from game.engine import rivals  # rivals use the action vocabulary, which imports this module
+    from game.engine import events, rivals  # both use modules that import this one
 
     rivals.act(world, state)
     prospects.wait_or_leave(world, state)
@@ -61,6 +62,7 @@ def end_turn(world: World, state: State) -> None:
     _crisis(world, state)
     prospects.spawn(world, state)
     state.turn += 1
+    events.step(world, state)  # the new quarter's events: its briefing shows their decisions
 
 
 def _effective_capacity(state: State) -> np.ndarray:

@@ -6,8 +6,10 @@ takes validated pydantic models and never touches files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +74,12 @@ class World:
     inputs: np.ndarray
     firm_onehot: np.ndarray  # [F, S] 1 where the firm is in the sector
     city_params: dict[str, np.ndarray]  # [C] city parameters
+    event_table: Any = None  # events.EventTable: the scenario's events, compiled
+    templates: tuple[FirmDef, ...] = ()  # firms events may spawn into spare slots
+
+    @property
+    def n_events(self) -> int:
+        return 0 if self.event_table is None else self.event_table.n
 
     @property
     def n_cities(self) -> int:
@@ -113,9 +121,12 @@ class World:
         return len(self.firms)
 
     def firm_name(self, f: int, name_index: int = 0) -> str:
-        """A firm's name; spare slots take a name from their sector's list."""
+        """A firm's name; spare slots take a name from their sector's list, or from the
+        template an event spawned them from (a negative ``name_index``)."""
         if f < len(self.firms):
             return self.firms[f].name
+        if name_index < 0 and -name_index - 1 < len(self.templates):
+            return self.templates[-name_index - 1].name
         sector = self.sectors[int(self.firm_sector[f])]
         if sector.prospect_names:
             return sector.prospect_names[name_index % len(sector.prospect_names)]
@@ -139,8 +150,12 @@ CITY_FIELDS = (
 
 
 def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
-                firms: dict[str, FirmDef]) -> World:
-    """Compile a validated scenario and its content into a World."""
+                firms: dict[str, FirmDef], events: Mapping[str, Any] | None = None) -> World:
+    """Compile a validated scenario and its content into a World.
+
+    ``events`` are the loaded events by id (default: those the loader attached to the
+    scenario); the scenario's ``events`` key picks which of them are in play.
+    """
     cities = tuple(scenario.cities)
     sector_defs = tuple(sectors[s] for s in scenario.sectors)
     firm_defs = tuple(firms[f] for f in scenario.firms)
@@ -189,7 +204,7 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
     city_params = {name: np.array([getattr(c, name) for c in cities], dtype=np.float64)
                    for name in CITY_FIELDS}
 
-    return World(
+    world = World(
         scenario=scenario, cities=cities, sectors=sector_defs, firms=firm_defs,
         player=city_index[scenario.player_city], city_index=city_index,
         sector_index=sector_index, firm_index=firm_index,
@@ -199,3 +214,14 @@ def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
         firm_offered_stake=firm_array("offered_stake", 0.0), inputs=inputs,
         firm_onehot=onehot, city_params=city_params, spare=spare, firm_ids=firm_ids,
     )
+    return _with_events(world, firms, scenario._events if events is None else dict(events))
+
+
+def _with_events(world: World, firms: dict[str, FirmDef], events: dict[str, Any]) -> World:
+    from game.engine import events as ev  # the event engine needs the World's index maps
+
+    chosen = ev.select(world.scenario, events)
+    if not chosen:
+        return world
+    table, templates = ev.compile_events(world, chosen, firms)
+    return replace(world, event_table=table, templates=templates)
