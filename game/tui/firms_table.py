@@ -45,6 +45,11 @@ class FirmsTable(DataTable):
     FirmsTable { height: 1fr; }
     """
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._names: dict[str, Text] = {}
+        self._marked: str | None = None
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
@@ -54,6 +59,7 @@ class FirmsTable(DataTable):
     def show_rows(self, rows: list[dict]) -> None:
         keep = self.cursor_row
         self.clear()
+        self._names, self._marked = {}, None
         for row in sorted(rows, key=sort_key):
             tag, style = firm_tag(row)
             stage = row["stage"]
@@ -61,7 +67,7 @@ class FirmsTable(DataTable):
                            "prospect": "green"}.get(stage, "")
             cells = {
                 "tag": Text(tag, style=style),
-                "name": Text(row["name"], style="bold" if row["mine"] else ""),
+                "name": self.name_cell(row),
                 "city": row["city"],
                 "stage": Text(stage.upper() if stage == "distressed" else stage, style=stage_style),
                 "stake": Text(fmt.pct(row["stake"]) if row["stake"] > 1e-6 else "-", justify="right"),
@@ -76,3 +82,23 @@ class FirmsTable(DataTable):
             self.add_row(*(cells[k] for k, _ in COLUMNS), key=row["id"])
         if self.row_count:
             self.move_cursor(row=min(keep, self.row_count - 1))
+            self.mark(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def name_cell(self, row: dict) -> Text:
+        name = Text("  " + row["name"], style="bold" if row["mine"] else "")
+        self._names[row["id"]] = name
+        return name
+
+    def mark(self, fid: str | None) -> None:
+        """Put ▸ before the name on the cursor row, so the cursor is not colour alone."""
+        if fid == self._marked:
+            return
+        if self._marked in self._names:
+            self.update_cell(self._marked, "name", self._names[self._marked])
+        if fid in self._names:
+            plain = self._names[fid]
+            self.update_cell(fid, "name", Text("▸ ", style="bold") + plain[2:])
+        self._marked = fid
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.mark(event.row_key.value)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from game.content.loader import Content
 from game.content.schema import ScenarioDef
 from game.tui.fmt import years_label
+from game.tui.marked_list import MarkedOptionList
 
 DIFFICULTY_ORDER = {"tutorial": 0, "easy": 1, "normal": 2, "hard": 3}
 
@@ -53,7 +54,7 @@ class ScenarioPicker(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Choose a scenario", id="picker-title")
         with Horizontal(id="picker"):
-            yield OptionList(*(Option(self.option_text(sc), id=sc.id) for sc in self.scenarios),
+            yield MarkedOptionList(*(Option(self.option_text(sc), id=sc.id) for sc in self.scenarios),
                              id="scenario-list")
             with VerticalScroll(id="scenario-brief-box"):
                 yield Static(id="scenario-brief")
@@ -62,7 +63,7 @@ class ScenarioPicker(Screen[None]):
 
     @staticmethod
     def option_text(sc: ScenarioDef) -> Text:
-        return Text.assemble((sc.name, "bold"), "\n", (f"{sc.difficulty}, {sc.turns} turns", "dim"))
+        return Text.assemble((sc.name, "bold"), "\n  ", (f"{sc.difficulty}, {sc.turns} turns", "dim"))
 
     def on_mount(self) -> None:
         self.query_one("#scenario-brief-box").border_title = "Brief"

@@ -9,6 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.tui.marked_list import MarkedOptionList
+
 LOGO = """\
  ___         _         _       _      _
 |_ _|_ _  __| |_  _ __| |_ _ _(_)__ _| |
@@ -37,7 +39,7 @@ class TitleScreen(Screen[None]):
             yield Static(LOGO, id="logo")
             yield Static(TAGLINE, id="tagline")
             with Center():
-                yield OptionList(Option("New game", id="new"), Option("Quit", id="quit"),
+                yield MarkedOptionList(Option("New game", id="new"), Option("Quit", id="quit"),
                                  id="title-menu")
             yield Static("↑↓ choose · Enter select", id="title-keys")
         yield Footer(compact=True)
