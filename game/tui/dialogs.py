@@ -27,10 +27,11 @@ REPORT_NUMBERS = (
 )
 
 
-def ledger_table(rows: list[tuple[str, float]], title: str | None = None) -> Table:
+def ledger_table(rows: list[tuple[str, float]], title: str | None = None,
+                 expand: bool = False) -> Table:
     """Money in, then money out, then the net change; every figure with its unit."""
     table = Table(box=None, show_header=False, padding=(0, 1), title=title,
-                  title_justify="left", title_style="bold")
+                  title_justify="left", title_style="bold", expand=expand)
     table.add_column("Category", ratio=1)
     table.add_column("Flow", justify="right", no_wrap=True)
     ins = sorted((r for r in rows if r[1] > 0), key=lambda r: -r[1])
@@ -142,13 +143,14 @@ class LedgerDialog(ModalScreen[None]):
             with VerticalScroll(id="report-body"):
                 if len(s.history) > 1:
                     closed = s.world.date_label(s.history[-1].turn - 1)
-                    yield Static(ledger_table(s.ledger_rows(), f"Last closed quarter, {closed}"))
+                    yield Static(ledger_table(s.ledger_rows(), f"Last closed quarter, {closed}",
+                                              expand=True))
                 else:
                     yield Static(Text("No quarter has closed yet: end the turn to see a full "
                                       "quarter's taxes, spending and interest.", style="dim"))
                 yield Static(ledger_table(self.so_far(), f"This quarter so far, {s.date} "
-                                          "(your actions; taxes and spending come at the end)"),
-                             id="ledger-now")
+                                          "(your actions; taxes and spending come at the end)",
+                                          expand=True), id="ledger-now")
             yield Static("Esc closes · ↑↓ scroll", id="dialog-keys")
 
     def so_far(self) -> list[tuple[str, float]]:
@@ -167,28 +169,31 @@ class LedgerDialog(ModalScreen[None]):
 
 HELP_TEXT = """\
 [b]Keys[/b]
-  l  sell land              i  invest equity in a firm
-  b  issue bonds            r  repay bonds
-  f  build infrastructure   u  undo the last action this turn
-  e  end the turn           y  ledger (money in and out)
+  l  sell land               i  invest equity in a firm
+  b  issue bonds             r  repay bonds
+  f  build infrastructure    u  undo the last action this turn
   s  sell part of a stake    x  rescue a firm in a cash crunch
-  ?  this help              q  quit
-  Ctrl+P  command palette: every action by name
-  Tab / Shift+Tab move between panels; ↑↓ move in a table, ←→ scroll it;
-  Enter on a firm opens what you can do with it.
+  e  end the turn            y  ledger (money in and out)
+  ?  this help               q  quit
+  Ctrl+P  the command palette: every action by name
+
+  Tab and Shift+Tab move between panels. In the firms table ↑↓ pick
+  a firm (marked ▸), ←→ scroll, Enter opens what you can do with it.
   In a form: type, read the check, Enter confirms, Esc cancels.
 
 [b]The game[/b]
-  Each quarter you have a few points of [b]attention[/b]: one per major action.
-  [b]Land share[/b] is land revenue over all fiscal revenue. Land is easy money
-  that runs out: sales depress the price, the bank is finite, the cycle turns.
-  Firms go prospect → building → ramping → operating → listed. Distressed
-  firms fail within a year unless someone puts money in.
+  Each quarter you have a few points of [b]attention[/b]: one per major
+  action. [b]Land share[/b] is land revenue over all fiscal revenue.
+  Land is easy money that runs out: sales depress the price, the
+  bank is finite, and the land cycle turns.
+  Firms go prospect → building → ramping → operating → listed.
+  A distressed firm fails within a year unless someone rescues it.
   Debt buys time but costs interest, and the province caps it.
 
 [b]Marks[/b]
-  ▶OFFER a firm asking you for equity   ★OWN you hold a stake
-  •HOME a firm in your city             + good  · info  ! warn  x bad\
+  ▶OFFER  a firm asking you for equity
+  ★OWN    you hold a stake      •HOME  a firm in your city
+  News:   + good   · info   ! warn   x bad\
 """
 
 
