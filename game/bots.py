@@ -13,7 +13,7 @@ import numpy as np
 
 from game.engine import actions as A
 from game.engine.state import State
-from game.engine.world import DISTRESSED, LISTED, PROSPECT, World
+from game.engine.world import DISTRESSED, LISTED, PROSPECT, World, is_producing
 
 Bot = Callable[[World, State], None]
 
@@ -127,7 +127,7 @@ def patient_industrialist_bot(world: World, state: State) -> None:
     good = (state.quality_signal > 0.55) | (fits & (state.quality_signal > 0.4))
     affordable = state.ask <= 0.8 * np.maximum(state.treasury[:, p], 0.0)[:, None] + 5.0
     _back_prospects(world, state, _mine(world, state, PROSPECT) & good & affordable, borrow=True)
-    producing = np.isin(state.stage, (3, 4, 5)) & (state.firm_city == p)
+    producing = is_producing(state.stage) & (state.firm_city == p)
     for s, sector in enumerate(world.sectors):
         has = (producing & (world.firm_sector == s)[None, :]).any(axis=1)
         if has.any():

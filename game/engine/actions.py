@@ -510,16 +510,33 @@ def invest(world: World, state: State, city: int, f: int, amount: np.ndarray,
     prospect = on & (state.stage[:, f] == PROSPECT)
     if prospect.any():
         w = np.nonzero(prospect)[0]
-        ratio = np.minimum(amount[w] / np.maximum(state.ask[w, f], 1e-9), 1.5)
-        state.stake[w, f, city] = state.offered_stake[w, f] * ratio * share[w]
-        state.cost_basis[w, f, city] += amount[w] * share[w]
-        start_building(world, state, w, np.full(len(w), f), amount[w])
+        _break_ground(world, state, city, w, np.full(len(w), f), amount[w], share[w])
     later = on & ~prospect
     if later.any():
         w = np.nonzero(later)[0]
         _new_shares(state, w, f, city, amount[w], np.maximum(state.valuation[w, f], 0.1), share[w])
     on_w = np.nonzero(on)[0]
     state.stake[on_w, f] = np.clip(state.stake[on_w, f], 0.0, 1.0)
+
+
+def _break_ground(world: World, state: State, city: int, w: np.ndarray, f: np.ndarray,
+                  amount: np.ndarray, share: np.ndarray) -> None:
+    """Prospects (w[i], f[i]) take ``amount[i]``: the city gets its stake, building starts."""
+    ratio = np.minimum(amount / np.maximum(state.ask[w, f], 1e-9), 1.5)
+    state.stake[w, f, city] = np.minimum(state.offered_stake[w, f] * ratio * share, 1.0)
+    state.cost_basis[w, f, city] += amount * share
+    start_building(world, state, w, f, amount)
+
+
+def back_prospects(world: World, state: State, city: int, w: np.ndarray, f: np.ndarray) -> None:
+    """Back prospects (w[i], f[i]) with exactly their ask from the treasury; at most one pair
+    per world, each checked by the caller (the rivals' way of investing, in one step)."""
+    amount = state.ask[w, f]
+    per_world = np.zeros(state.n_worlds)
+    per_world[w] = amount
+    book(state, "equity_investment", -per_world, city)
+    state.invested[:, city] += per_world
+    _break_ground(world, state, city, w, f, amount, np.ones(len(w)))
 
 
 def _new_shares(state: State, w: np.ndarray, f: int, city: int, amount: np.ndarray,
@@ -561,19 +578,29 @@ def sale_quote(world: World, state: State, city: int, f: int, share: np.ndarray)
 
 
 def sell_stake(world: World, state: State, city: int, f: int, share: np.ndarray) -> None:
-    """Sell ``share`` [W] of the city's stake; realised gains are booked, the price moves."""
+    """Sell ``share`` [W] of the city's stake in firm ``f``."""
+    shares = np.zeros(state.stage.shape)
+    shares[:, f] = share
+    sell_stakes(world, state, city, shares)
+
+
+def sell_stakes(world: World, state: State, city: int, share: np.ndarray) -> None:
+    """Sell ``share`` [W, F] of the city's stake in every firm at once; realised gains are
+    booked, big listed blocks move the price, and profitable exits build credibility."""
     share = np.clip(share, 0.0, 1.0)
-    proceeds = sale_quote(world, state, city, f, share)
-    part = state.stake[:, f, city] * share
-    basis = state.cost_basis[:, f, city] * share
-    gain = proceeds - basis
-    book(state, "exits", proceeds, city)
-    state.realised[:, city] += proceeds
-    state.stake[:, f, city] -= part
-    state.cost_basis[:, f, city] -= basis
-    listed = state.stage[:, f] == LISTED
-    state.valuation[:, f] *= np.where(listed, 1.0 - 0.5 * np.minimum(MARKET_IMPACT * part, 0.5), 1.0)
-    capital.adjust_credibility_city(state, city, np.where(gain > 0, 0.05, 0.0))
+    part = state.stake[:, :, city] * share  # share of each company sold
+    listed = state.stage == LISTED
+    impact = np.minimum(MARKET_IMPACT * part, 0.5)
+    proceeds = part * state.valuation * (1.0 - impact) * np.where(listed, 1.0, PRIVATE_SALE_DISCOUNT)
+    basis = state.cost_basis[:, :, city] * share
+    gains = (proceeds - basis > 0) & (share > 0)
+    cash = total(proceeds, axis=1)
+    book(state, "exits", cash, city)
+    state.realised[:, city] += cash
+    state.stake[:, :, city] -= part
+    state.cost_basis[:, :, city] -= basis
+    state.valuation *= np.where(listed, 1.0 - 0.5 * impact, 1.0)
+    capital.adjust_credibility_city(state, city, 0.05 * gains.sum(axis=1))
 
 
 def grant_land(world: World, state: State, city: int, f: int, hectares: np.ndarray) -> None:
@@ -623,7 +650,7 @@ def legal_mask(world: World, state: State, city: int, action: Action) -> np.ndar
             s = world.firm_sector[f]
             money = state.fund_cash[:, city, s] if from_fund else treasury
             stage = state.stage[:, f]
-            takes = np.isin(stage, (PROSPECT, BUILDING, RAMPING, OPERATING, LISTED))
+            takes = (stage >= PROSPECT) & (stage <= LISTED)
             ask = state.ask[:, f]
             size_ok = np.where(stage == PROSPECT, (amt >= 0.5 * ask) & (amt <= 1.5 * ask),
                                amt <= 2.0 * np.maximum(state.valuation[:, f], 0.1))

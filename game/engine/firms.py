@@ -132,32 +132,34 @@ def private_rounds(world: World, state: State) -> None:
     fs = world.firm_sector
     stage = state.stage
     live = is_live(stage) & (stage != LISTED)
-    burn = np.where(stage == BUILDING, capex_total(world, state) / sp["build_quarters"][fs],
-                    np.maximum(-state.profit_f, 0.0))
+    capex = capex_total(world, state)
+    burn = np.where(stage == BUILDING, capex / sp["build_quarters"][fs], np.maximum(-state.profit_f, 0.0))
     short = live & (state.cash < 2.0 * burn) & (burn > 0)
-    if not short.any():
+    w = np.nonzero(short.any(axis=1))[0]  # only worlds with a firm short of cash
+    if len(w) == 0:
         return
-    appetite = capital.private_appetite(world, state)[:, fs]
+    short, stage = short[w], stage[w]
+    appetite = capital.private_appetite(world, state)[w][:, fs]
     producing = is_producing(stage)
     appetite = np.where(producing, np.sqrt(appetite), appetite)
-    cred = np.take_along_axis(state.credibility, state.firm_city, axis=1)
-    odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal), 0.0, 0.95)
+    cred = np.take_along_axis(state.credibility[w], state.firm_city[w], axis=1)
+    odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal[w]), 0.0, 0.95)
     # investors shun firms that lose money on every sale, and distressed ones most of all
-    odds = np.where(producing & (state.profit_f < 0), odds * 0.4, odds)
+    odds = np.where(producing & (state.profit_f[w] < 0), odds * 0.4, odds)
     odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
-    u = (state.noise.uniform[:, state.turn, LANE_PRIVATE_ROUND][:, None]
+    u = (state.noise.uniform[w, state.turn, LANE_PRIVATE_ROUND][:, None]
          + 0.6180339887 * np.arange(world.n_firms)[None, :]) % 1.0
     raise_ = short & (u < odds)
     if not raise_.any():
         return
-    amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex_total(world, state), 0.0)
-    pre = np.maximum(state.valuation, 0.05 * np.maximum(state.paid_in, 1e-9))
+    amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex[w], 0.0)
+    pre = np.maximum(state.valuation[w], 0.05 * np.maximum(state.paid_in[w], 1e-9))
     keep = np.where(raise_, pre / (pre + amount), 1.0)
-    state.stake *= keep[:, :, None]
-    state.cash += amount
-    state.paid_in += amount
-    state.valuation[:] = np.where(raise_, pre + amount, state.valuation)
+    state.stake[w] *= keep[:, :, None]
+    state.cash[w] += amount
+    state.paid_in[w] += amount
+    state.valuation[w] = np.where(raise_, pre + amount, state.valuation[w])
 
 
 def distress_and_failure(world: World, state: State) -> np.ndarray:
@@ -185,16 +187,18 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
 
 def fail(world: World, state: State, failing: np.ndarray) -> None:
     """Write off every city's stake, lose the jobs, leave local suppliers unpaid."""
-    lost = np.where(failing[:, :, None], state.cost_basis, 0.0)
-    lost_by_city = arrays.total(lost, axis=1)  # [W, C]
-    state.written_off += lost_by_city
-    backed = lost_by_city > 0
-    rescued = (failing & state.rescued)[:, :, None] & (state.cost_basis > 0)
-    capital.adjust_credibility(state, np.where(backed, -0.08, 0.0) - 0.07 * rescued.any(axis=1))
-    unpaid = np.where(failing, np.maximum(-state.cash, 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt, 0.0)
-    by_city = arrays.by_city(state.firm_city, unpaid, world.n_cities)
-    state.unpaid_suppliers += by_city
-    state.base_gdp -= UNPAID_GDP_LOSS * by_city
+    w = np.nonzero(failing.any(axis=1))[0]  # only the worlds where something fails
+    hit = failing[w]
+    lost = np.where(hit[:, :, None], state.cost_basis[w], 0.0)
+    lost_by_city = arrays.total(lost, axis=1)  # [w, C]
+    state.written_off[w] += lost_by_city
+    rescued = (hit & state.rescued[w])[:, :, None] & (state.cost_basis[w] > 0)
+    state.credibility[w] = np.clip(
+        state.credibility[w] + np.where(lost_by_city > 0, -0.08, 0.0) - 0.07 * rescued.any(axis=1), 0.05, 1.0)
+    unpaid = np.where(hit, np.maximum(-state.cash[w], 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt[w], 0.0)
+    by_city = arrays.by_city(state.firm_city[w], unpaid, world.n_cities)
+    state.unpaid_suppliers[w] += by_city
+    state.base_gdp[w] -= UNPAID_GDP_LOSS * by_city
     chains.damage(world, state, failing)
     state.stage[failing] = FAILED
     state.capacity_f[failing] = 0.0

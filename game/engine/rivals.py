@@ -39,26 +39,35 @@ def act(world: World, state: State) -> None:
         if kind == "land-addict":
             _borrow_when_short(world, state, c)
             continue
-        for f in range(world.n_firms):
-            mine = state.firm_city[:, f] == c
-            waiting = (state.stage[:, f] == PROSPECT) & mine
-            if waiting.any():
-                ask = state.ask[:, f]
-                wants = _wants(world, state, c, kind, f, hot, leader)
-                go = waiting & wants & (state.treasury[:, c] > 1.5 * ask)
-                if go.any():
-                    A.invest(world, state, c, f, np.where(go, ask, 0.0))
-            if kind == "herd-chaser":
-                crunch = (state.stage[:, f] == DISTRESSED) & mine
-                if crunch.any():
-                    need = A.rescue_need(state, f)
-                    go = crunch & (state.treasury[:, c] > 2.0 * need)
-                    if go.any():
-                        A.rescue(world, state, c, f, np.where(go, need, 0.0), relocate=False)
-            if kind == "cautious":
-                sellable = (state.stage[:, f] == LISTED) & (state.lockup_left[:, f] <= 0) & (state.stake[:, f, c] > 0)
-                if sellable.any():
-                    A.sell_stake(world, state, c, f, np.where(sellable, 0.25, 0.0))
+        here = state.firm_city == c
+        # back at most one project a quarter: the first it likes that it can afford twice over
+        go = ((state.stage == PROSPECT) & here & _wants_all(world, state, c, kind, hot, leader)
+              & (state.treasury[:, c, None] > 1.5 * state.ask))
+        w_go = np.nonzero(go.any(axis=1))[0]
+        if len(w_go):
+            A.back_prospects(world, state, c, w_go, np.argmax(go[w_go], axis=1))
+        if kind == "herd-chaser":
+            crunch = (state.stage == DISTRESSED) & here
+            for f in _firsts(crunch):
+                need = A.rescue_need(state, f)
+                pick = _first_is(crunch, f) & (state.treasury[:, c] > 2.0 * need)
+                if pick.any():
+                    A.rescue(world, state, c, f, np.where(pick, need, 0.0), relocate=False)
+        if kind == "cautious":
+            sellable = (state.stage == LISTED) & (state.lockup_left <= 0) & (state.stake[:, :, c] > 0)
+            if sellable.any():
+                A.sell_stakes(world, state, c, np.where(sellable, 0.25, 0.0))
+
+
+def _firsts(mask: np.ndarray) -> np.ndarray:
+    """The firm slots that are the first True of some world's row, [W, F] -> slots."""
+    any_ = mask.any(axis=1)
+    return np.unique(np.argmax(mask, axis=1)[any_])
+
+
+def _first_is(mask: np.ndarray, f: int) -> np.ndarray:
+    """[W] True where slot ``f`` is the first True of the world's row."""
+    return mask[:, f] & ~mask[:, :f].any(axis=1)
 
 
 def _borrow_when_short(world: World, state: State, c: int) -> None:
@@ -78,14 +87,15 @@ def _leader(world: World, state: State) -> np.ndarray:
     return np.where(by_cs.max(axis=1) > 0, by_cs.argmax(axis=1), -1)
 
 
-def _wants(world: World, state: State, c: int, archetype: str, f: int, hot: np.ndarray,
-           leader: np.ndarray) -> np.ndarray:
-    """Whether a rival of this archetype backs prospect ``f`` in each world."""
-    s = world.firm_sector[f]
+def _wants_all(world: World, state: State, c: int, archetype: str, hot: np.ndarray,
+               leader: np.ndarray) -> np.ndarray:
+    """[W, F]: whether a rival of this archetype would back each firm as a prospect."""
+    fs = world.firm_sector
     if archetype == "herd-chaser":
-        return hot[:, s] | (state.sentiment[:, s] > 0.95)
+        return hot[:, fs] | (state.sentiment[:, fs] > 0.95)
     if archetype == "cautious":
-        return (state.quality_signal[:, f] > 0.55) & (state.ask[:, f] <= 0.25 * state.treasury[:, c])
+        return (state.quality_signal > 0.55) & (state.ask <= 0.25 * state.treasury[:, c, None])
     if archetype == "copycat":
-        return (leader[:, s] >= 0) & (leader[:, s] != c)
-    return np.zeros(state.n_worlds, dtype=bool)
+        lead = leader[:, fs]
+        return (lead >= 0) & (lead != c)
+    return np.zeros(state.stage.shape, dtype=bool)
