@@ -7,8 +7,11 @@ world, frozen at the turn its game ended).
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -37,13 +40,46 @@ def measure(world: World, state: State) -> dict[str, np.ndarray]:
     }
 
 
+CHUNK = 2048  # worlds played together: small enough for the CPU cache, big enough for numpy
+
+
 def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int | None = None,
                bot: Bot = pass_bot, progress: Callable[[int, int], None] | None = None,
-               on_turn: Callable[[State], None] | None = None,
-               ) -> tuple[State, dict[str, np.ndarray]]:
-    """Play ``n_worlds`` worlds for ``turns`` quarters; returns the state and final figures."""
+               on_turn: Callable[[State], None] | None = None, chunk: int = CHUNK,
+               threads: int | None = None) -> tuple[State, dict[str, np.ndarray]]:
+    """Play ``n_worlds`` worlds for ``turns`` quarters; returns the state and final figures.
+
+    Worlds never interact, so a big batch is played in chunks of ``chunk`` worlds on up to
+    ``threads`` threads (numpy releases the GIL in its loops) with the same results as one
+    batch. ``on_turn`` sees the whole batch each turn, so it plays as one chunk.
+    """
     turns = world.turns if turns is None else min(turns, world.turns)
-    state = new_state(world, n_worlds, seed=seed)
+    if on_turn is not None or n_worlds <= chunk:
+        return _play(world, 0, n_worlds, turns, seed, bot, progress, on_turn)
+    starts = list(range(0, n_worlds, chunk))
+    done = [0]
+    lock = threading.Lock()
+
+    def one(start: int) -> tuple[State, dict[str, np.ndarray]]:
+        def tick(t: int, n: int) -> None:
+            with lock:
+                done[0] += 1
+                if progress is not None:
+                    progress(done[0], len(starts) * turns)
+        return _play(world, start, min(chunk, n_worlds - start), turns, seed, bot, tick, None)
+
+    workers = threads or min(len(starts), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(one, starts))
+    state = State.concat([p[0] for p in parts])
+    final = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+    return state, final
+
+
+def _play(world: World, first_world: int, n_worlds: int, turns: int, seed: int | None, bot: Bot,
+          progress: Callable[[int, int], None] | None,
+          on_turn: Callable[[State], None] | None) -> tuple[State, dict[str, np.ndarray]]:
+    state = new_state(world, n_worlds, seed=seed, first_world=first_world)
     begin_turn(world, state)
     frozen: dict[str, np.ndarray] | None = None  # figures of worlds whose game ended early
     ended = np.zeros(n_worlds, dtype=bool)

@@ -363,8 +363,9 @@ def _check_invest(world: World, state: State, city: int, fid: str, amt: float,
     return reasons
 
 
-def rescue_need(state: State, f: int) -> np.ndarray:
-    """Money a distressed firm needs to be solvent again, plus a quarter's margin, [W]."""
+def rescue_need(state: State, f: int | np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Money a distressed firm needs to be solvent again, plus a quarter's margin:
+    [W] for one firm, [W, F] for all."""
     burn = np.maximum(-state.profit_f[:, f], 0.0)
     return np.maximum(-state.cash[:, f], 0.0) + burn + 0.05 * state.paid_in[:, f]
 
@@ -557,11 +558,19 @@ def rescue(world: World, state: State, city: int, f: int, amount: np.ndarray, re
     on = amount > 0
     if not on.any():
         return
-    book(state, "rescues", -amount, city)
-    state.invested[:, city] += amount
     w = np.nonzero(on)[0]
+    rescue_pairs(state, city, w, np.full(len(w), f), amount[w], relocate)
+
+
+def rescue_pairs(state: State, city: int, w: np.ndarray, f: np.ndarray, amount: np.ndarray,
+                 relocate: bool) -> None:
+    """Rescue firms (w[i], f[i]) with ``amount[i]`` each; at most one firm per world."""
+    per_world = np.zeros(state.n_worlds)
+    per_world[w] = amount
+    book(state, "rescues", -per_world, city)
+    state.invested[:, city] += per_world
     pre = np.maximum(state.valuation[w, f], RESCUE_DISCOUNT_FLOOR * state.paid_in[w, f])
-    _new_shares(state, w, f, city, amount[w], np.maximum(pre, 0.05), np.ones(len(w)))
+    _new_shares(state, w, f, city, amount, np.maximum(pre, 0.05), np.ones(len(w)))
     state.rescued[w, f] = True
     if relocate:
         state.firm_city[w, f] = city
@@ -587,20 +596,24 @@ def sell_stake(world: World, state: State, city: int, f: int, share: np.ndarray)
 def sell_stakes(world: World, state: State, city: int, share: np.ndarray) -> None:
     """Sell ``share`` [W, F] of the city's stake in every firm at once; realised gains are
     booked, big listed blocks move the price, and profitable exits build credibility."""
-    share = np.clip(share, 0.0, 1.0)
-    part = state.stake[:, :, city] * share  # share of each company sold
-    listed = state.stage == LISTED
+    w = np.nonzero((share > 0).any(axis=1))[0]  # only the worlds that sell something
+    share = np.clip(share[w], 0.0, 1.0)
+    part = state.stake[w, :, city] * share  # share of each company sold
+    listed = state.stage[w] == LISTED
     impact = np.minimum(MARKET_IMPACT * part, 0.5)
-    proceeds = part * state.valuation * (1.0 - impact) * np.where(listed, 1.0, PRIVATE_SALE_DISCOUNT)
-    basis = state.cost_basis[:, :, city] * share
+    proceeds = part * state.valuation[w] * (1.0 - impact) * np.where(listed, 1.0, PRIVATE_SALE_DISCOUNT)
+    basis = state.cost_basis[w, :, city] * share
     gains = (proceeds - basis > 0) & (share > 0)
-    cash = total(proceeds, axis=1)
+    cash = np.zeros(state.n_worlds)
+    cash[w] = total(proceeds, axis=1)
     book(state, "exits", cash, city)
     state.realised[:, city] += cash
-    state.stake[:, :, city] -= part
-    state.cost_basis[:, :, city] -= basis
-    state.valuation *= np.where(listed, 1.0 - 0.5 * impact, 1.0)
-    capital.adjust_credibility_city(state, city, 0.05 * gains.sum(axis=1))
+    state.stake[w, :, city] -= part
+    state.cost_basis[w, :, city] -= basis
+    state.valuation[w] *= np.where(listed, 1.0 - 0.5 * impact, 1.0)
+    credit = np.zeros(state.n_worlds)
+    credit[w] = 0.05 * gains.sum(axis=1)
+    capital.adjust_credibility_city(state, city, credit)
 
 
 def grant_land(world: World, state: State, city: int, f: int, hectares: np.ndarray) -> None:

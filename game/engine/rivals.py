@@ -47,27 +47,18 @@ def act(world: World, state: State) -> None:
         if len(w_go):
             A.back_prospects(world, state, c, w_go, np.argmax(go[w_go], axis=1))
         if kind == "herd-chaser":
+            # rescue one of its own firms a quarter while it can afford twice the need
             crunch = (state.stage == DISTRESSED) & here
-            for f in _firsts(crunch):
-                need = A.rescue_need(state, f)
-                pick = _first_is(crunch, f) & (state.treasury[:, c] > 2.0 * need)
-                if pick.any():
-                    A.rescue(world, state, c, f, np.where(pick, need, 0.0), relocate=False)
+            crunch &= state.treasury[:, c, None] > 2.0 * A.rescue_need(state)
+            w_go = np.nonzero(crunch.any(axis=1))[0]
+            if len(w_go):
+                f_go = np.argmax(crunch[w_go], axis=1)
+                A.rescue_pairs(state, c, w_go, f_go, A.rescue_need(state)[w_go, f_go], relocate=False)
         if kind == "cautious":
             sellable = (state.stage == LISTED) & (state.lockup_left <= 0) & (state.stake[:, :, c] > 0)
             if sellable.any():
                 A.sell_stakes(world, state, c, np.where(sellable, 0.25, 0.0))
 
-
-def _firsts(mask: np.ndarray) -> np.ndarray:
-    """The firm slots that are the first True of some world's row, [W, F] -> slots."""
-    any_ = mask.any(axis=1)
-    return np.unique(np.argmax(mask, axis=1)[any_])
-
-
-def _first_is(mask: np.ndarray, f: int) -> np.ndarray:
-    """[W] True where slot ``f`` is the first True of the world's row."""
-    return mask[:, f] & ~mask[:, :f].any(axis=1)
 
 
 def _borrow_when_short(world: World, state: State, c: int) -> None:

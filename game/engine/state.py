@@ -185,6 +185,17 @@ class State:
             setattr(new, name, arr.copy())
         return new
 
+    @classmethod
+    def concat(cls, parts: list[State]) -> State:
+        """Batches of the same scenario and turn, joined along the world axis."""
+        new = parts[0].copy()
+        for name in new.arrays():
+            setattr(new, name, np.concatenate([getattr(p, name) for p in parts]))
+        if all(p.noise is not None for p in parts):
+            new.noise = Noise(*(np.concatenate([getattr(p.noise, k) for p in parts])
+                                for k in ("normal", "city_normal", "uniform")))
+        return new
+
     def take(self, idx: np.ndarray | list[int]) -> State:
         """The sub-batch of worlds ``idx`` (a copy)."""
         idx = np.asarray(idx)
@@ -217,6 +228,10 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
     E = world.n_events
     G = 0 if table is None else len(table.flags)
     M = 0 if table is None else table.n_modifiers
+    flags = np.zeros((W, C, G), dtype=bool)
+    for name in world.scenario.flags:  # the player's city starts with the scenario's flags
+        if table is not None and name in table.flags:
+            flags[:, world.player, table.flags.index(name)] = True
     return {
         "ev_count": np.zeros((W, C, E), dtype=np.int32),
         "ev_last": np.full((W, C, E), -1_000_000, dtype=np.int32),
@@ -225,7 +240,7 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
         "ev_due": np.full((W, C, E), -1, dtype=np.int32),
         "ev_due_target": np.full((W, C, E), -1, dtype=np.int32),
         "ev_pending": np.zeros((W, E), dtype=bool),
-        "flags": np.zeros((W, C, G), dtype=bool),
+        "flags": flags,
         "mod_until": np.full((W, C, M), -1, dtype=np.int32),
         "mod_target": np.full((W, C, M), -1, dtype=np.int32),
         "mod_delta": np.zeros((W, C, M)),
