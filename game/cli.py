@@ -101,11 +101,26 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.sim import BOTS, simulate
+def _progress_bar(enabled: bool):
+    """A one-line progress bar on stderr for long runs (only on a terminal)."""
+    if not enabled:
+        return None
 
-    if args.bot not in BOTS:
-        print(f"architect: unknown bot {args.bot!r}; known: {', '.join(BOTS)}", file=sys.stderr)
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
+              end="" if done < total else "\n", file=sys.stderr, flush=True)
+    return show
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.sim import BOTS, compare, simulate
+
+    bots = [b.strip() for b in args.compare.split(",") if b.strip()] if args.compare else [args.bot]
+    unknown = [b for b in bots if b not in BOTS]
+    if unknown:
+        print(f"architect: unknown bot {unknown[0]!r}; known: {', '.join(BOTS)}", file=sys.stderr)
         return 2
     if args.worlds < 1 or args.worlds > 1_000_000:
         print("architect: --worlds must be between 1 and 1,000,000", file=sys.stderr)
@@ -115,11 +130,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 2
     content = _content(args)
     world = _world(content, args.scenario)
-    show = (lambda t, n: print(f"\rturn {t}/{n}", end="", file=sys.stderr, flush=True)) \
-        if sys.stderr.isatty() and not args.json else None
+    show = _progress_bar(sys.stderr.isatty() and args.worlds * (args.turns or world.turns) >= 20_000)
+    if args.compare:
+        result = compare(world, bots, args.worlds, args.turns, args.seed, progress=show)
+        if args.json:
+            print(json.dumps(result, indent=2, ensure_ascii=False))
+        else:
+            print(compare_table(result))
+        return 0
     summary = simulate(world, args.worlds, args.turns, args.seed, args.bot, progress=show)
-    if show:
-        print(file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -128,7 +147,29 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"{'metric':<14}{'mean':>10}{'p10':>10}{'p50':>10}{'p90':>10}")
         for name, m in summary["metrics"].items():
             print(f"{name:<14}{m['mean']:>10.2f}{m['p10']:>10.2f}{m['p50']:>10.2f}{m['p90']:>10.2f}")
+        d = summary["diverged_most"]
+        if d:
+            print(f"the worlds diverged most in {d['date']} (turn {d['turn']})")
     return 0
+
+
+def compare_table(result: dict) -> str:
+    """Bots side by side: median (p10-p90) of each headline metric."""
+    bots = list(result["bots"])
+    names = ["score", "gdp", "land_share", "treasury", "debt", "portfolio", "failed_firms", "fiscal_crisis"]
+    width = max(14, *(len(b) + 2 for b in bots))
+    lines = [f"{result['scenario']}: {result['worlds']} worlds per bot, same seeds",
+             f"{'metric':<14}" + "".join(f"{b:>{width}}" for b in bots)]
+    for name in names:
+        row = f"{name:<14}"
+        for b in bots:
+            m = result["bots"][b]["metrics"][name]
+            cell = f"{m['mean']:.0%}" if name == "fiscal_crisis" else (
+                f"{m['p50']:.2f}" if name == "land_share" else f"{m['p50']:.1f}")
+            row += f"{cell:>{width}}"
+        lines.append(row)
+    lines.append("(medians; fiscal_crisis is the share of worlds)")
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--worlds", type=int, default=1000)
     sim.add_argument("--turns", type=int, help="stop after this many turns (default: the whole scenario)")
     sim.add_argument("--seed", type=int, help="base seed (default: the scenario's own)")
-    sim.add_argument("--bot", default="pass", help="strategy to play (pass, land-addict)")
+    sim.add_argument("--bot", default="pass", help="strategy to play (see --help for the list)")
+    sim.add_argument("--compare", metavar="BOT,BOT,...", help="several bots on the same seeds, side by side")
     sim.add_argument("--json", action="store_true", help="print the summary as JSON")
     sim.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sim.set_defaults(func=cmd_simulate)
