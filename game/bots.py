@@ -12,10 +12,11 @@ from collections.abc import Callable
 import numpy as np
 
 from game.engine import actions as A
-from game.engine.state import State
+from game.engine.state import N_UNIFORM_LANES, State
 from game.engine.world import DISTRESSED, LISTED, PROSPECT, World, is_producing
 
 Bot = Callable[[World, State], None]
+LANES_BOT = tuple(range(N_UNIFORM_LANES - 4, N_UNIFORM_LANES))  # the last four noise lanes are the bots' dice
 
 
 def _do(world: World, state: State, action: A.Action, where: np.ndarray | None = None) -> np.ndarray:
@@ -153,10 +154,59 @@ def historical_bot(world: World, state: State) -> None:
     _exit(world, state, 0.25)
 
 
+RANDOM_KINDS = ("sell_land", "issue_bonds", "invest", "infrastructure", "recruit", "sell_stake", "pass")
+
+
+def random_bot(world: World, state: State) -> None:
+    """Takes one random legal action a quarter (or passes), with dice drawn per world from
+    the world's own seeded lanes: a baseline that any sensible strategy should beat."""
+    p = world.player
+    dice = state.noise.uniform[:, state.turn][:, list(LANES_BOT)]
+    kind = np.minimum((dice[:, 0] * len(RANDOM_KINDS)).astype(int), len(RANDOM_KINDS) - 1)
+    pick = dice[:, 1]
+
+    def choose(options: int) -> np.ndarray:
+        return np.minimum((pick * options).astype(int), options - 1)
+
+    is_ = {k: kind == i for i, k in enumerate(RANDOM_KINDS)}
+    for i, ha in enumerate((50.0, 100.0, 200.0)):
+        _do(world, state, A.SellLand(hectares=ha), where=is_["sell_land"] & (choose(3) == i))
+    for i, amount in enumerate((2.0, 5.0, 10.0)):
+        _do(world, state, A.IssueBonds(amount_bn=amount), where=is_["issue_bonds"] & (choose(3) == i))
+    projects = list(A.INFRASTRUCTURE)
+    for i, project in enumerate(projects):
+        _do(world, state, A.BuildInfrastructure(project=project),
+            where=is_["infrastructure"] & (choose(len(projects)) == i))
+    for i, sector in enumerate(world.sectors):
+        _do(world, state, A.RecruitSuppliers(sector=sector.id),
+            where=is_["recruit"] & (choose(world.n_sectors) == i))
+    _random_firm(world, state, is_["invest"], _mine(world, state, PROSPECT), pick, invest=True)
+    held = (state.stake[:, :, p] > 0) & ((state.stage == LISTED) | (state.stage == 4))
+    _random_firm(world, state, is_["sell_stake"], held, pick, invest=False)
+
+
+def _random_firm(world: World, state: State, where: np.ndarray, eligible: np.ndarray,
+                 pick: np.ndarray, invest: bool) -> None:
+    """Back (or sell a quarter of the stake in) one eligible firm per world, chosen by ``pick``."""
+    count = eligible.sum(axis=1)
+    where = where & (count > 0)
+    if not where.any():
+        return
+    nth = np.minimum((pick * count).astype(int), np.maximum(count - 1, 0))
+    order = np.cumsum(eligible, axis=1) - 1  # rank of each eligible firm in its row
+    chosen = eligible & (order == nth[:, None]) & where[:, None]
+    if invest:
+        _back_prospects(world, state, chosen, borrow=False)
+    else:
+        for f in np.nonzero(chosen.any(axis=0))[0]:
+            _do(world, state, A.SellStake(firm=world.firm_ids[f], share=0.25), where=chosen[:, f])
+
+
 BOTS: dict[str, Bot] = {
     "pass": pass_bot,
     "land-addict": land_addict_bot,
     "herd-chaser": herd_chaser_bot,
     "patient-industrialist": patient_industrialist_bot,
     "historical": historical_bot,
+    "random": random_bot,
 }
