@@ -44,8 +44,10 @@ def sell(world: World, state: State, city: int, hectares: np.ndarray) -> np.ndar
     state.land_bank[:, city] -= hectares
     state.land_sold_q[:, city] += hectares
     anchor = anchor_price(world, state, state.turn)[:, city]
-    state.land_pressure[:, city] = np.clip(1.0 - after / anchor, 0.0, 0.95)
-    state.land_price[:, city] = after
+    selling = hectares > 0  # worlds that sell nothing keep their price exactly as it was
+    state.land_pressure[:, city] = np.where(selling, np.clip(1.0 - after / anchor, 0.0, 0.95),
+                                            state.land_pressure[:, city])
+    state.land_price[:, city] = np.where(selling, after, state.land_price[:, city])
     book(state, "land_sales", revenue, city)
     book(state, "land_preparation", -PREPARATION_COST * revenue, city)
     return revenue
