@@ -229,7 +229,7 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
     G = 0 if table is None else len(table.flags)
     M = 0 if table is None else table.n_modifiers
     flags = np.zeros((W, C, G), dtype=bool)
-    for name in world.scenario.flags:  # the player's city starts with the scenario's flags
+    for name in getattr(world.scenario, "flags", ()):  # the player's city starts with the scenario's flags
         if table is not None and name in table.flags:
             flags[:, world.player, table.flags.index(name)] = True
     return {
