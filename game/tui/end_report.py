@@ -155,10 +155,12 @@ class EndReportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         r, s = self.report, self.session
         player = s.world.cities[s.player].name
+        w = s.world
+        first, last = w.date_label(0), w.date_label(max(s.turn - 1, 0))
         if r["crisis"]:
-            title = f"{r['scenario']}: fiscal crisis in {r['date']}"
+            title = f"{r['scenario']}: fiscal crisis in {last}, after {s.turn} of {w.turns} quarters"
         else:
-            title = f"{r['scenario']}: the end, {r['date']}"
+            title = f"{r['scenario']}: the end, {first} to {last} ({s.turn} quarters)"
         yield Static(Text(title, style="bold"), id="end-title")
         ending = next((n.text for n in reversed(s.news) if n.kind == "game"), None)
         if ending:
