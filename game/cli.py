@@ -172,6 +172,37 @@ def compare_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def cmd_balance(args: argparse.Namespace) -> int:
+    from game.balance import report_markdown, run_study
+
+    content = _content(args)
+    unknown = [s for s in (args.scenario or []) if s not in content.scenarios]
+    if unknown:
+        print(f"architect: unknown scenario {unknown[0]!r}; known: {', '.join(sorted(content.scenarios))}",
+              file=sys.stderr)
+        return 2
+    if args.worlds < 10:
+        print("architect: --worlds must be at least 10 for a balance study", file=sys.stderr)
+        return 2
+
+    def say(sid: str, bot: str) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{sid}: {bot}{' ' * 20}", end="", file=sys.stderr, flush=True)
+
+    study = run_study(content, args.worlds, args.scenario, args.seed, progress=say)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    text = report_markdown(study)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    held = sum(c.held for c in study.checks)
+    print(f"{held} of {len(study.checks)} balance checks hold; report written to {out}")
+    for c in study.checks:
+        print(f"  [{'ok' if c.held else '!!'}] {c.name}: {c.detail}")
+    return 0 if held == len(study.checks) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="architect", description="Industrial Architect: run a city's industrial policy.")
@@ -209,6 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print the summary as JSON")
     sim.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     sim.set_defaults(func=cmd_simulate)
+
+    bal = sub.add_parser("balance", help="every scenario against every bot: a Markdown balance report")
+    bal.add_argument("--worlds", type=int, default=300, help="worlds per scenario and bot (default 300)")
+    bal.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
+    bal.add_argument("--seed", type=int, help="base seed (default: each scenario's own)")
+    bal.add_argument("--out", default="balance.md", help="where to write the report (default balance.md)")
+    bal.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    bal.set_defaults(func=cmd_balance)
     return parser
 
 
