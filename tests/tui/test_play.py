@@ -51,15 +51,21 @@ async def end_turns_until_over(app: ArchitectApp, pilot, limit: int) -> int:
     return turns
 
 
-async def start_tutorial(app: ArchitectApp, pilot) -> None:
-    """Title → New game → picker (tutorial is listed first) → dashboard, keys only."""
+async def pick_scenario(app: ArchitectApp, pilot, scenario_id: str) -> None:
+    """Title → New game → picker → arrow down to the scenario → Enter, keys only."""
     assert isinstance(app.screen, TitleScreen)
     await pilot.press("enter")
-    assert isinstance(app.screen, ScenarioPicker)
-    await pilot.press("enter")
+    picker = app.screen
+    assert isinstance(picker, ScenarioPicker)
+    index = [sc.id for sc in picker.scenarios].index(scenario_id)
+    await pilot.press(*["down"] * index, "enter")
     await pilot.pause()
     assert isinstance(app.screen, DashboardScreen)
-    assert app.session is not None and app.session.world.scenario.id == "tutorial"
+    assert app.session is not None and app.session.world.scenario.id == scenario_id
+
+
+async def start_tutorial(app: ArchitectApp, pilot) -> None:
+    await pick_scenario(app, pilot, "tutorial")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -119,12 +125,7 @@ async def test_tutorial_played_to_the_end_with_keys(content: Content, size) -> N
 async def test_hefei_played_to_the_end_with_keys(content: Content) -> None:
     app = make_app(content=content)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("enter")
-        assert isinstance(app.screen, ScenarioPicker)
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
-        assert app.session.world.scenario.id == "hefei-2008"
+        await pick_scenario(app, pilot, "hefei-2008")
         turns = await end_turns_until_over(app, pilot, limit=56)
         assert turns == 56 or app.session.crisis
         report = app.screen
