@@ -27,7 +27,7 @@ def scenario_brief(sc: ScenarioDef) -> Text:
     text = Text()
     text.append(sc.name, style="bold")
     text.append("\n")
-    text.append(f"Difficulty: {sc.difficulty}   ", style="")
+    text.append(f"Difficulty: {sc.difficulty}\n")
     text.append(f"Length: {sc.turns} turns ({years_label(sc.turns)}), "
                 f"{sc.start_year} Q{sc.start_quarter} to {end_label(sc)}")
     text.append("\n\n")
