@@ -865,7 +865,7 @@ def restore(save: SaveFile, world: World) -> Session:
 
 def _action(data: dict[str, Any], turn: int, path: Path) -> dict[str, Any]:
     try:
-        return parse_action(data).model_dump()
+        return parse_action(data).log_entry()
     except ValidationError as exc:
         raise SaveError(f"damaged save: an action of turn {turn} is not valid: {_first_error(exc)}",
                         path) from None

@@ -321,7 +321,7 @@ def test_accepted_actions_change_the_state(hefei):
     assert s.state.stage[0, f] == BUILDING
     assert np.isclose(s.state.stake[0, f, s.player], hefei.firm_offered_stake[f])
     assert s.state.attention[0, s.player] == 2
-    assert s.actions_this_turn == [A.InvestEquity(firm="boe-hefei-gen6", amount_bn=9.0).model_dump()]
+    assert s.actions_this_turn == [A.InvestEquity(firm="boe-hefei-gen6", amount_bn=9.0).log_entry()]
 
 
 # ----- the rest of the vocabulary ---------------------------------------------------------

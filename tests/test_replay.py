@@ -100,7 +100,7 @@ def test_a_changed_action_is_found_at_its_turn(content, folder, turn):
 def test_an_action_the_engine_refuses_is_reported(content, folder):
     s = land_game(content, 4)
     path = saves.save_game(s, "g", folder, content=content)
-    edit(path, lambda p: p["log"][2].insert(0, {"kind": "sell_land", "hectares": 99_000.0, "attention": 1}))
+    edit(path, lambda p: p["log"][2].insert(0, {"kind": "sell_land", "hectares": 99_000.0}))
     result = saves.replay("g", content, folder)
     assert not result.ok and result.first_divergent_turn == 2
     assert "refused" in result.message and "land bank" in result.message

@@ -628,7 +628,7 @@ def test_a_rebuilt_game_that_drifts_says_so(content, folder):
     path = saves.save_game(s, "t", folder, content=content)
     doc = raw(path)
     doc["payload"]["state"]["arrays"]["retired_field"] = doc["payload"]["state"]["arrays"]["treasury"]
-    doc["payload"]["log"][0] = [{"kind": "issue_bonds", "amount_bn": 1.0, "attention": 1}]
+    doc["payload"]["log"][0] = [{"kind": "issue_bonds", "amount_bn": 1.0}]
     _as_saved_by_another_version(doc)
     rewrite(path, doc)
     loaded = saves.load_game("t", folder, content)

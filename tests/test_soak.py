@@ -45,7 +45,7 @@ def random_action(session: Session, rng: np.random.Generator):
     row = pool[rng.integers(len(pool))] if pool and rng.random() < 0.9 else None
     values = {}
     for name, info in model.model_fields.items():
-        if name in ("kind", "attention"):
+        if name in ("kind", "attention", "city"):
             continue
         ann = info.annotation
         if typing.get_origin(ann) is typing.Literal:

@@ -8,7 +8,7 @@ all use these same objects.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -36,7 +36,13 @@ SectorId = Annotated[str, Field(min_length=1, max_length=80)]
 
 class _Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    attention: int = Field(default=1, ge=0, le=1)  # major actions spend one point of attention
+    attention: ClassVar[int] = 1  # major actions spend one point of attention (not settable from data)
+    city: int | None = Field(default=None, ge=0, le=31,
+                             description="the city that acts, in hot-seat games; none means the player's")
+
+    def log_entry(self) -> dict:
+        """The action as plain data for the log (a save, a replay)."""
+        return self.model_dump(exclude_none=True)
 
     def describe(self, world: World) -> str:  # pragma: no cover - overridden
         return self.kind  # type: ignore[attr-defined]
@@ -184,7 +190,7 @@ class BuildInfrastructure(_Action):
 
 class Pass(_Action):
     kind: Literal["pass"] = "pass"
-    attention: int = Field(default=0, ge=0, le=0)
+    attention: ClassVar[int] = 0
 
     def describe(self, world: World) -> str:
         return "Pass"
@@ -211,7 +217,7 @@ class ChooseEvent(_Action):
     applied and logged like an action, so replays repeat it."""
 
     kind: Literal["choose_event"] = "choose_event"
-    attention: int = Field(default=0, ge=0, le=0)
+    attention: ClassVar[int] = 0
     event: str = Field(min_length=1, max_length=80)
     option: int = Field(ge=0, le=5)
 
@@ -257,6 +263,8 @@ def check(world: World, state: State, city: int, action: Action, w: int = 0) -> 
     """Why ``action`` cannot be taken by ``city`` in world ``w`` now; empty when it can."""
     if state.over[w]:
         return ["the game is over"]
+    if state.crisis[w, city]:
+        return [f"{world.cities[city].name} is in fiscal crisis: the province runs its budget now"]
     reasons: list[str] = []
     if state.attention[w, city] < action.attention:
         reasons.append(f"no attention left this turn ({state.attention[w, city]:.0f} of "
@@ -639,7 +647,7 @@ def is_major(action: Action) -> bool:
 
 def legal_mask(world: World, state: State, city: int, action: Action) -> np.ndarray:
     """[W] bool: worlds where ``check`` would allow the action (vectorised, for bots)."""
-    ok = ~state.over & (state.attention[:, city] >= action.attention)
+    ok = ~state.over & ~state.crisis[:, city] & (state.attention[:, city] >= action.attention)
     treasury = state.treasury[:, city]
     match action:
         case SellLand(hectares=ha):

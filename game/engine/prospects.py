@@ -115,11 +115,14 @@ def wait_or_leave(world: World, state: State) -> None:
     leaving = waiting & (state.waited >= PROSPECT_PATIENCE_Q)
     if not leaving.any():
         return
-    rivals_idx = np.array([c for c in range(world.n_cities) if c != world.player])
+    # the project goes to one of the cities run by the computer (people decide for themselves)
+    ai = ~state.human  # [W, C]
+    n_ai = ai.sum(axis=1)
     u = state.noise.uniform[:, state.turn, LANE_PROSPECT_CITY]
-    pick = rivals_idx[np.minimum((u * len(rivals_idx)).astype(int), len(rivals_idx) - 1)]
+    nth = np.minimum((u * n_ai).astype(int), np.maximum(n_ai - 1, 0))
+    pick = np.argmax(ai & (np.cumsum(ai, axis=1) - 1 == nth[:, None]), axis=1)
     # Two in three of the player's lost prospects find a rival who takes the same terms.
-    goes = state.noise.uniform[:, state.turn, LANE_RIVAL] < 2 / 3
+    goes = (state.noise.uniform[:, state.turn, LANE_RIVAL] < 2 / 3) & (n_ai > 0)
     from_player = state.firm_city == world.player
     w_idx, f_idx = np.nonzero(leaving & from_player & goes[:, None])
     dest = pick[w_idx]

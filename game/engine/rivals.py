@@ -30,16 +30,17 @@ def act(world: World, state: State) -> None:
     hot = state.sentiment > HOT  # [W, S]
     leader = _leader(world, state)
     for c, city in enumerate(world.cities):
-        if c == world.player:
+        ai = ~state.human[:, c]  # in hot-seat games people play some rival cities
+        if not ai.any():
             continue
         kind = city.archetype
         pace = LAND_PACE[kind]
         if pace > 0:
-            land.sell(world, state, c, np.full(state.n_worlds, pace * absorb[c]))
+            land.sell(world, state, c, np.where(ai, pace * absorb[c], 0.0))
         if kind == "land-addict":
-            _borrow_when_short(world, state, c)
+            _borrow_when_short(world, state, c, ai)
             continue
-        here = state.firm_city == c
+        here = (state.firm_city == c) & ai[:, None]
         # back at most one project a quarter: the first it likes that it can afford twice over
         go = ((state.stage == PROSPECT) & here & _wants_all(world, state, c, kind, hot, leader)
               & (state.treasury[:, c, None] > 1.5 * state.ask))
@@ -55,17 +56,17 @@ def act(world: World, state: State) -> None:
                 f_go = np.argmax(crunch[w_go], axis=1)
                 A.rescue_pairs(state, c, w_go, f_go, A.rescue_need(state)[w_go, f_go], relocate=False)
         if kind == "cautious":
-            sellable = (state.stage == LISTED) & (state.lockup_left <= 0) & (state.stake[:, :, c] > 0)
+            sellable = (state.stage == LISTED) & (state.lockup_left <= 0) & (state.stake[:, :, c] > 0) & ai[:, None]
             if sellable.any():
                 A.sell_stakes(world, state, c, np.where(sellable, 0.25, 0.0))
 
 
 
-def _borrow_when_short(world: World, state: State, c: int) -> None:
+def _borrow_when_short(world: World, state: State, c: int, ai: np.ndarray) -> None:
     """Land-addicts paper over falling land income with platform bonds (3% of GDP a time)."""
     from game.engine import actions as A
 
-    short = state.treasury[:, c] < 0.02 * state.gdp[:, c]
+    short = (state.treasury[:, c] < 0.02 * state.gdp[:, c]) & ai
     if short.any():
         A.issue_bonds(state, c, np.where(short, 0.03 * state.gdp[:, c], 0.0))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine.state import State
-from game.engine.tick import debt_ratio, land_share, portfolio_value
+from game.engine.tick import JOBS_PER_M_RESIDENTS, debt_ratio, land_share, portfolio_value
 from game.engine.world import FAILED, World
 
 GRADES = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "E"))
@@ -13,9 +13,9 @@ CRISIS_PENALTY = 0.5
 LAND_BANK_FLOOR = 0.15  # share of the starting land bank below which a falling land share earns less
 
 
-def components(world: World, state: State) -> dict[str, np.ndarray]:
-    """Each score component in [0, 1] for the player's city, [W] each."""
-    p = world.player
+def components(world: World, state: State, city: int | None = None) -> dict[str, np.ndarray]:
+    """Each score component in [0, 1] for a city (default: the player's), [W] each."""
+    p = world.player if city is None else city
     city = world.cities[p]
     years = max(state.turn / 4.0, 0.25)
     cagr = (state.gdp[:, p] / city.gdp_bn) ** (1.0 / years) - 1.0
@@ -33,19 +33,20 @@ def components(world: World, state: State) -> dict[str, np.ndarray]:
     moic = np.where(invested > 0, value / np.maximum(invested, 1e-9), 0.0)
     portfolio = np.clip((moic - 0.5) / 2.0, 0.0, 1.0)
     debt = np.clip(1.0 - debt_ratio(state)[:, p] / world.scenario.debt_limit_ratio, 0.0, 1.0)
-    jobs0 = city.population_m * 550.0
+    jobs0 = city.population_m * JOBS_PER_M_RESIDENTS
     jobs = np.clip(0.5 + (state.jobs[:, p] / jobs0 - 1.0) / (0.03 * years * 4), 0.0, 1.0)
     return {"gdp_growth": gdp_growth, "land_share_drop": land_drop, "portfolio": portfolio,
             "debt_discipline": debt, "jobs": jobs}
 
 
-def score(world: World, state: State) -> np.ndarray:
-    """0-100 per world; halved after a fiscal crisis."""
+def score(world: World, state: State, city: int | None = None) -> np.ndarray:
+    """0-100 per world for a city (default: the player's); halved after a fiscal crisis."""
+    c = world.player if city is None else city
     weights = world.scenario.score.model_dump()
-    parts = components(world, state)
+    parts = components(world, state, c)
     total = sum(weights[k] * parts[k] for k in parts) / max(sum(weights.values()), 1e-9)
     total = 100.0 * total
-    return np.where(state.crisis[:, world.player], total * CRISIS_PENALTY, total)
+    return np.where(state.crisis[:, c], total * CRISIS_PENALTY, total)
 
 
 def grade(points: float) -> str:

@@ -47,6 +47,7 @@ class News:
     kind: str  # "firm", "land", "market", "fiscal", "action", "event", "game"
     text: str
     severity: str = "info"  # "info", "good", "warning", "bad"
+    city: int | None = None  # in hot-seat games, the city the news is for (None: everyone)
 
 
 class Refused(Exception):
@@ -101,12 +102,17 @@ class Session:
     news: list[News] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)
     turn_hashes: list[str] = field(default_factory=list)  # state hash at the start of each turn
+    others_history: dict[int, list[Snapshot]] = field(default_factory=dict)  # hot-seat players'
     _turn_start: State | None = None
 
     @classmethod
-    def start(cls, world: World, seed: int | None = None) -> Session:
-        state = new_state(world, 1, seed=seed)
+    def start(cls, world: World, seed: int | None = None, humans: list[int] | None = None) -> Session:
+        """A new game; ``humans`` are extra cities played by people on this keyboard (hot-seat)."""
+        state = new_state(world, 1, seed=seed, humans=tuple(humans or ()))
         s = cls(world=world, state=state)
+        for c in s.humans:
+            if c != s.player:
+                s.others_history[c] = [s.snapshot(c)]
         begin_turn(world, state)
         s._open_turn()
         s.history.append(s.snapshot())
@@ -119,6 +125,15 @@ class Session:
     @property
     def player(self) -> int:
         return self.world.player
+
+    @property
+    def humans(self) -> list[int]:
+        """The cities people play, the player's first."""
+        others = [c for c in np.nonzero(self.state.human[0])[0] if c != self.player]
+        return [self.player, *(int(c) for c in others)]
+
+    def actor(self, action: Action) -> int:
+        return self.player if action.city is None else action.city
 
     @property
     def turn(self) -> int:
@@ -143,14 +158,15 @@ class Session:
     def hash(self) -> str:
         return state_hash(self.state)
 
-    def score(self) -> float:
-        return float(scoring.score(self.world, self.state)[0])
+    def score(self, city: int | None = None) -> float:
+        return float(scoring.score(self.world, self.state, city)[0])
 
     def firm_name(self, f: int) -> str:
         return self.world.firm_name(f, int(self.state.name_index[0, f]))
 
-    def snapshot(self) -> Snapshot:
-        st, p, w = self.state, self.player, self.world
+    def snapshot(self, city: int | None = None) -> Snapshot:
+        st, w = self.state, self.world
+        p = self.player if city is None else city
         fs = w.firm_sector
         va = st.revenue_f[0] * 4 * w.sector_params["value_added_share"][fs]
         firm_gdp = {self.firm_name(f): float(va[f]) for f in range(w.n_firms)
@@ -166,7 +182,7 @@ class Session:
             jobs=float(st.jobs[0, p]), land_share=float(land_share(st)[0, p]),
             land_bank=float(st.land_bank[0, p]), land_price=float(st.land_price[0, p]),
             land_cycle=float(w.land_cycle[min(st.turn, w.turns)]),
-            portfolio=float(portfolio_value(st)[0, p]), score=self.score(),
+            portfolio=float(portfolio_value(st)[0, p]), score=self.score(p),
             ledger={k: float(v) for k, v in zip(CATEGORY_IDS, st.ledger[0, p], strict=True)},
             firm_gdp=firm_gdp,
             prices={s.name: float(st.price[0, i]) for i, s in enumerate(w.sectors)},
@@ -238,9 +254,11 @@ class Session:
             })
         return rows
 
-    def firms(self) -> list[dict]:
-        """Firms the player can see (arrived, in any city), as rows for a table."""
+    def firms(self, city: int | None = None) -> list[dict]:
+        """Firms the player can see (arrived, in any city), as rows for a table; ``mine``
+        and ``stake`` are from ``city``'s point of view (default: the player's)."""
         st, w = self.state, self.world
+        p = self.player if city is None else city
         rows = []
         for f in range(w.n_firms):
             stage = int(st.stage[0, f])
@@ -251,11 +269,11 @@ class Session:
             rows.append({
                 "id": w.firm_ids[f], "name": self.firm_name(f), "sector": w.sectors[s].name,
                 "sector_id": w.sectors[s].id,
-                "city": w.cities[c].name, "mine": c == self.player, "stage": STAGE_NAMES[stage],
+                "city": w.cities[c].name, "mine": c == p, "stage": STAGE_NAMES[stage],
                 "capacity": float(st.capacity_f[0, f]), "yield": float(st.yield_f[0, f]),
                 "cash": float(st.cash[0, f]), "profit": float(st.profit_f[0, f]),
-                "valuation": float(st.valuation[0, f]), "stake": float(st.stake[0, f, self.player]),
-                "cost_basis": float(st.cost_basis[0, f, self.player]),
+                "valuation": float(st.valuation[0, f]), "stake": float(st.stake[0, f, p]),
+                "cost_basis": float(st.cost_basis[0, f, p]),
                 "jobs": float(st.jobs_f[0, f]), "ask": float(st.ask[0, f]),
                 "offered_stake": float(st.offered_stake[0, f]),
                 "quality_signal": float(st.quality_signal[0, f]),
@@ -266,8 +284,9 @@ class Session:
             })
         return rows
 
-    def headline(self) -> dict[str, float]:
-        st, p = self.state, self.player
+    def headline(self, city: int | None = None) -> dict[str, float]:
+        st = self.state
+        p = self.player if city is None else city
         return {
             "treasury": float(st.treasury[0, p]), "debt": float(st.debt[0, p]),
             "gdp": float(st.gdp[0, p]), "jobs": float(st.jobs[0, p]),
@@ -287,7 +306,11 @@ class Session:
 
     # ----- acting --------------------------------------------------------------------
     def check(self, action: Action) -> list[str]:
-        return act_mod.check(self.world, self.state, self.player, action)
+        who = self.actor(action)
+        if who not in self.humans:
+            name = self.world.cities[who].name if 0 <= who < self.world.n_cities else f"city {who}"
+            return [f"{name} is played by the computer, not from this keyboard"]
+        return act_mod.check(self.world, self.state, who, action)
 
     def preview(self, action: Action) -> dict[str, tuple[float, float]]:
         """Headline numbers before and after the action, without taking it."""
@@ -296,12 +319,12 @@ class Session:
             raise Refused(reasons)
         before = self._preview_numbers(self.state, action)
         trial = self.state.copy()
-        act_mod.apply(self.world, trial, self.player, action)
+        act_mod.apply(self.world, trial, self.actor(action), action)
         after = self._preview_numbers(trial, action)
         return {k: (before[k], after[k]) for k in before}
 
     def _preview_numbers(self, st: State, action: Action) -> dict[str, float]:
-        p = self.player
+        p = self.actor(action)
         out = {"treasury": float(st.treasury[0, p]), "debt": float(st.debt[0, p]),
                "land_bank": float(st.land_bank[0, p]), "land_price": float(st.land_price[0, p]),
                "attention": float(st.attention[0, p])}
@@ -319,24 +342,32 @@ class Session:
         reasons = self.check(action)
         if reasons:
             raise Refused(reasons)
-        act_mod.apply(self.world, self.state, self.player, action)
-        self.log[self.state.turn].append(action.model_dump())
-        self.news.append(News(self.state.turn, "action", action.describe(self.world)))
+        who = self.actor(action)
+        act_mod.apply(self.world, self.state, who, action)
+        self.log[self.state.turn].append(action.log_entry())
+        self.news.append(News(self.state.turn, "action", action.describe(self.world),
+                              city=None if who == self.player else who))
 
-    def undo(self) -> bool:
-        """Take back the last action of this turn; False when there is none."""
+    def undo(self, city: int | None = None) -> bool:
+        """Take back ``city``'s last action of this turn (default: the player's); False when
+        there is none. Other players' actions this turn are replayed unchanged."""
+        who = self.player if city is None else city
         turn_log = self.log[self.state.turn]
-        if not turn_log:
+        mine = [i for i, data in enumerate(turn_log) if data.get("city", self.player) == who]
+        if not mine:
             return False
-        kept = turn_log[:-1]
+        kept = turn_log[: mine[-1]] + turn_log[mine[-1] + 1:]
         self.state = self._turn_start.copy()
         self.log[self.state.turn] = []
+        tag = None if who == self.player else who
         for n in range(len(self.news) - 1, -1, -1):
-            if self.news[n].turn == self.state.turn and self.news[n].kind == "action":
+            item = self.news[n]
+            if item.turn == self.state.turn and item.kind == "action" and item.city == tag:
                 del self.news[n]
                 break
         for data in kept:
-            act_mod.apply(self.world, self.state, self.player, act_mod.parse_action(data))
+            action = act_mod.parse_action(data)
+            act_mod.apply(self.world, self.state, self.actor(action), action)
             self.log[self.state.turn].append(data)
         return True
 
@@ -345,10 +376,12 @@ class Session:
         if self.over:
             return []
         if not self.log[self.state.turn]:
-            self.log[self.state.turn].append(Pass().model_dump())
+            self.log[self.state.turn].append(Pass().log_entry())
         before = self.state.copy()
         end_turn(self.world, self.state)
         self.history.append(self.snapshot())
+        for c in self.others_history:
+            self.others_history[c].append(self.snapshot(c))
         start = len(self.news)
         self._report(before)
         self._announce_events(before)
@@ -434,55 +467,80 @@ class Session:
         return s
 
     # ----- news ----------------------------------------------------------------------
-    def _say(self, kind: str, text: str, severity: str = "info") -> None:
-        self.news.append(News(self.state.turn, kind, text, severity))
+    def _say(self, kind: str, text: str, severity: str = "info", city: int | None = None) -> None:
+        tag = None if city is None or city == self.player else city
+        self.news.append(News(self.state.turn, kind, text, severity, tag))
+
+    def news_for(self, city: int | None = None) -> list[News]:
+        """The news a player sees: everyone's plus their own city's."""
+        tag = None if city is None or city == self.player else city
+        return [n for n in self.news if n.city is None or n.city == tag]
 
     def _announce_prospects(self, before: State | None) -> None:
         st, w = self.state, self.world
         for f in range(w.n_firms):
             if st.stage[0, f] == PROSPECT and (before is None or before.stage[0, f] != PROSPECT):
-                if st.firm_city[0, f] == self.player:
+                c = int(st.firm_city[0, f])
+                if c in self.humans:
                     self._say("firm", f"{self.firm_name(f)} ({w.sectors[w.firm_sector[f]].name}) asks for "
                               f"¥{st.ask[0, f]:.1f} bn for {st.offered_stake[0, f]:.0%} to build here. "
-                              f"It will wait {PROSPECT_PATIENCE_Q} quarters.", "good")
+                              f"It will wait {PROSPECT_PATIENCE_Q} quarters.", "good", city=c)
 
     def _report(self, before: State) -> None:
-        st, w, p = self.state, self.world, self.player
+        for c in self.humans:
+            self._report_firms(before, c)
+        self._report_markets(before)
+        for c in self.humans:
+            self._report_budget(before, c)
+
+    def _report_firms(self, before: State, p: int) -> None:
+        st, w = self.state, self.world
+
+        def say(kind: str, text: str, severity: str = "info") -> None:
+            self._say(kind, text, severity, city=p)
+
         for f in range(w.n_firms):
             old, new = int(before.stage[0, f]), int(st.stage[0, f])
+            if old == new:
+                continue
             name = self.firm_name(f)
             where = w.cities[int(st.firm_city[0, f])].name
             mine = st.firm_city[0, f] == p
             held = before.stake[0, f, p] > 0
-            if old == new:
-                continue
             if old == PROSPECT and new == BUILDING and not mine and before.firm_city[0, f] == p:
-                self._say("firm", f"{name} gave up waiting and went to {where}.", "bad")
+                say("firm", f"{name} gave up waiting and went to {where}.", "bad")
             elif old == PROSPECT and new == BUILDING and not mine:
-                self._say("market", f"{where} backed {name} ({w.sectors[w.firm_sector[f]].name}).", "info")
+                if p == self.player:  # market news once, for everyone
+                    self._say("market", f"{where} backed {name} ({w.sectors[w.firm_sector[f]].name}).", "info")
             elif new == WITHDRAWN and before.firm_city[0, f] == p:
-                self._say("firm", f"{name} gave up waiting and dropped its plan.", "warning")
+                say("firm", f"{name} gave up waiting and dropped its plan.", "warning")
             elif new == RAMPING and old == BUILDING and mine:
-                self._say("firm", f"{name} finished building and started production.", "good")
+                say("firm", f"{name} finished building and started production.", "good")
             elif new == DISTRESSED and (mine or held):
                 need = float(act_mod.rescue_need(st, f)[0])
-                self._say("firm", f"{name} ran out of cash: a cash crunch. It needs about ¥{need:.1f} bn; "
-                          "it fails within a year unless someone rescues it.", "bad")
+                say("firm", f"{name} ran out of cash: a cash crunch. It needs about ¥{need:.1f} bn; "
+                    "it fails within a year unless someone rescues it.", "bad")
             elif new == DISTRESSED:
-                self._say("market", f"{name} in {where} is in a cash crunch.", "warning")
+                if p == self.player:
+                    self._say("market", f"{name} in {where} is in a cash crunch.", "warning")
             elif new == FAILED:
                 lost = before.cost_basis[0, f, p]
                 extra = f" The city writes off ¥{lost:.1f} bn." if lost > 0 else ""
-                self._say("firm", f"{name} in {where} failed: jobs lost, suppliers unpaid.{extra}",
-                          "bad" if (mine or held) else "info")
+                if mine or held or p == self.player:
+                    say("firm", f"{name} in {where} failed: jobs lost, suppliers unpaid.{extra}",
+                        "bad" if (mine or held) else "info")
             elif new == LISTED and old == OPERATING:
-                self._say("firm", f"{name} listed on the stock market, valued at ¥{st.valuation[0, f]:.1f} bn. "
-                          f"Shares can be sold after a {int(st.lockup_left[0, f])}-quarter lock-up.",
-                          "good" if held else "info")
+                if held or p == self.player:
+                    say("firm", f"{name} listed on the stock market, valued at ¥{st.valuation[0, f]:.1f} bn. "
+                        f"Shares can be sold after a {int(st.lockup_left[0, f])}-quarter lock-up.",
+                        "good" if held else "info")
             elif old == DISTRESSED and (mine or held):
-                self._say("firm", f"{name} is out of its cash crunch.", "good")
+                say("firm", f"{name} is out of its cash crunch.", "good")
             elif mine and new > old and new not in (WITHDRAWN, NOT_YET, PROSPECT):
-                self._say("firm", f"{name} is now {STAGE_NAMES[new]}.", "info")
+                say("firm", f"{name} is now {STAGE_NAMES[new]}.", "info")
+
+    def _report_markets(self, before: State) -> None:
+        st, w = self.state, self.world
         for i, s in enumerate(w.sectors):
             p0, p1 = before.price[0, i], st.price[0, i]
             if p1 < 0.8 * p0:
@@ -494,14 +552,17 @@ class Session:
                 self._say("market", f"The IPO window opened for {s.name}.", "info")
             elif was and not now:
                 self._say("market", f"The IPO window closed for {s.name}.", "info")
+
+    def _report_budget(self, before: State, p: int) -> None:
+        st = self.state
         d_tr = st.treasury[0, p] - before.treasury[0, p]
         self._say("fiscal", f"The quarter closed: treasury {d_tr:+,.1f} to ¥{st.treasury[0, p]:,.1f} bn; "
-                  f"GDP ¥{st.gdp[0, p]:,.0f} bn a year; land share {land_share(st)[0, p]:.0%}.")
+                  f"GDP ¥{st.gdp[0, p]:,.0f} bn a year; land share {land_share(st)[0, p]:.0%}.", city=p)
         if st.treasury[0, p] < 0.02 * st.gdp[0, p] / 4 and not st.crisis[0, p]:
-            self._say("fiscal", "The treasury is nearly empty: development spending is being cut.", "warning")
+            self._say("fiscal", "The treasury is nearly empty: development spending is being cut.", "warning", city=p)
         if st.patience[0, p] < before.patience[0, p] and st.patience[0, p] < 0.7:
             self._say("fiscal", f"The province is losing patience with the city's debt "
-                      f"({debt_ratio(st)[0, p]:.1f}x revenue; patience {st.patience[0, p]:.0%}).", "warning")
+                      f"({debt_ratio(st)[0, p]:.1f}x revenue; patience {st.patience[0, p]:.0%}).", "warning", city=p)
 
     def _game_over(self) -> None:
         if self.crisis:

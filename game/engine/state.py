@@ -86,6 +86,7 @@ class State:
     world_ids: np.ndarray  # [W] world index within the scenario's seed (for the RNG)
     over: np.ndarray  # [W] bool: the game ended early (fiscal crisis)
     crisis: np.ndarray  # [W, C] bool: city hit a fiscal crisis
+    human: np.ndarray  # [W, C] bool: a person plays the city (the player; in hot-seat, several)
     # cities [W, C]
     treasury: np.ndarray
     treasury_open: np.ndarray
@@ -247,9 +248,20 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
     }
 
 
+def _humans(world: World, n_worlds: int, humans: tuple[int, ...] | None) -> np.ndarray:
+    row = np.zeros(world.n_cities, dtype=bool)
+    row[list(humans) if humans else [world.player]] = True
+    row[world.player] = True
+    return np.tile(row, (n_worlds, 1))
+
+
 def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
-              first_world: int = 0) -> State:
-    """The state at turn 0 for ``n_worlds`` worlds numbered from ``first_world``."""
+              first_world: int = 0, humans: tuple[int, ...] | None = None) -> State:
+    """The state at turn 0 for ``n_worlds`` worlds numbered from ``first_world``.
+
+    ``humans`` are the cities people play (default: the scenario's player alone); the
+    others are run by their archetype.
+    """
     sc = world.scenario
     seed = sc.seed if seed is None else seed
     W, C, S, F = n_worlds, world.n_cities, world.n_sectors, world.n_firms
@@ -298,7 +310,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
 
     state = State(
         turn=0, seed=seed, world_ids=ids, over=np.zeros(W, dtype=bool),
-        crisis=np.zeros((W, C), dtype=bool),
+        crisis=np.zeros((W, C), dtype=bool), human=_humans(world, W, humans),
         treasury=city_col("treasury_bn"), treasury_open=city_col("treasury_bn"),
         debt=city_col("debt_bn"), land_bank=city_col("land_bank_ha"),
         land_price=city_col("land_price_bn_per_ha"), land_pressure=np.zeros((W, C)),

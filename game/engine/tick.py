@@ -157,7 +157,8 @@ def _crisis(world: World, state: State) -> None:
         state.patience -= np.where(emergency > 0, EMERGENCY_PATIENCE_COST, 0.0)
     broke = (state.treasury < -1e-9) | (state.patience <= 0)
     state.crisis |= broke
-    state.over |= state.crisis[:, world.player]
+    # the game ends when every city a person plays is in crisis (alone: the player's)
+    state.over |= ~(state.human & ~state.crisis).any(axis=1)
 
 
 def _close_books(world: World, state: State) -> None:
