@@ -20,8 +20,9 @@ def components(world: World, state: State, city: int | None = None) -> dict[str,
     years = max(state.turn / 4.0, 0.25)
     cagr = (state.gdp[:, p] / city.gdp_bn) ** (1.0 / years) - 1.0
     macro = float(np.mean(world.macro_growth[: max(state.turn, 1)]))
-    # 1.0 when the city outgrows the nation by 5 points a year; 0.5 when it keeps pace
-    gdp_growth = np.clip(0.5 + (cagr - macro) / 0.10, 0.0, 1.0)
+    # 1.0 when the city outgrows the nation by 3 points a year (Hefei 2008-20 did about 2.5);
+    # 0.5 when it keeps pace
+    gdp_growth = np.clip(0.5 + (cagr - macro) / 0.06, 0.0, 1.0)
     start_share = city.land_share
     land_drop = np.clip((start_share - land_share(state)[:, p]) / max(start_share, 1e-9), 0.0, 1.0)
     # Credit for a transition, not for running out: a city whose land bank is nearly gone,
