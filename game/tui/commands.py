@@ -39,6 +39,10 @@ class DashboardCommands(Provider):
         ]
         if session.over:
             return out
+        from game.tui.decisions import pending
+
+        for event in pending(session):
+            out.append((f"Decide: {event['title']}", "A decision waits (d)", screen.action_decisions))
         for row in session.firms():
             if investable(row):
                 what = (f"asks ¥{row['ask']:,.1f} bn for {row['offered_stake']:.0%}"

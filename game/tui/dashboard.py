@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Static
 
 from game.engine.actions import Action
 from game.engine.session import Refused, Session
 from game.tui.advisor import AdvisorLine
 from game.tui.commands import DashboardCommands
+from game.tui.decisions import DecisionDialog, banner_text, pending
 from game.tui.dialogs import ConfirmDialog, HelpDialog, LedgerDialog, TurnReport
 from game.tui.firms_table import FirmsTable, investable
 from game.tui.forms import (
@@ -49,6 +50,7 @@ class DashboardScreen(Screen[None]):
         # Contextual verbs: the firms table's subtitle names them when they apply.
         Binding("s", "sell_stake", "Sell stake", id="sell_stake", show=False),
         Binding("x", "rescue", "Rescue", id="rescue", show=False),
+        Binding("d", "decisions", "Decide", id="decisions", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -58,6 +60,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield HeadlineBar(id="headline")
         yield AdvisorLine(id="advisor")
+        yield Static(id="decisions")
         with Vertical(id="body"):
             yield FirmsTable(id="firms")
             with Horizontal(id="lower"):
@@ -69,6 +72,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#firms").border_title = "Firms"
         self.refresh_view()
         self.query_one(FirmsTable).focus()
+        self.call_after_refresh(self.action_decisions)
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
@@ -100,6 +104,11 @@ class DashboardScreen(Screen[None]):
         s = self.session
         self.query_one(HeadlineBar).refresh_from(s)
         self.query_one(AdvisorLine).refresh_from(s)
+        waiting = pending(s)
+        banner = self.query_one("#decisions", Static)
+        banner.set_class(bool(waiting), "-waiting")
+        if waiting:
+            banner.update(banner_text(waiting))
         rows = s.firms()
         table = self.query_one(FirmsTable)
         table.show_rows(rows)
@@ -177,6 +186,28 @@ class DashboardScreen(Screen[None]):
             self.app.show_end(self.session)  # type: ignore[attr-defined]
         else:
             self.refresh_view()
+            self.action_decisions()
+
+    def action_decisions(self) -> None:
+        """Answer the decisions that wait, one dialog each."""
+        waiting = pending(self.session)
+        if not waiting:
+            return
+        event = waiting[0]
+
+        def answered(choice: int | None) -> None:
+            if choice is None:
+                self.refresh_view()
+                return
+            try:
+                self.session.choose(event["key"], choice)
+            except Refused as exc:
+                self.notify("\n".join(exc.reasons), title="Refused", severity="error")
+            self.refresh_view()
+            if any(e["key"] != event["key"] for e in pending(self.session)):
+                self.action_decisions()
+
+        self.app.push_screen(DecisionDialog(event), answered)
 
     def action_ledger(self) -> None:
         """Show money in and out by category."""

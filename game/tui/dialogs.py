@@ -174,7 +174,8 @@ HELP_TEXT = """\
   f  build infrastructure    u  undo the last action this turn
   s  sell part of a stake    x  rescue a firm in a cash crunch
   e  end the turn            y  ledger (money in and out)
-  ?  this help               q  quit
+  d  answer a decision       ?  this help
+  q  quit
   Ctrl+P  the command palette: every action by name
 
   Tab and Shift+Tab move between panels. In the firms table ↑↓ pick

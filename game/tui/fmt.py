@@ -13,9 +13,11 @@ SEVERITY_TAGS = {
 
 def bn(x: float, signed: bool = False) -> str:
     """¥ billions: "¥12.3 bn", "¥1,004 bn", "-¥2.0 bn" (or "+¥2.0 bn" when signed)."""
-    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
     a = abs(x)
-    body = f"{a:,.0f}" if a >= 100 else f"{a:,.1f}" if a >= 0.05 or a == 0 else f"{a:,.2f}"
+    if a < 0.005:  # rounds to nothing: no sign, no spurious precision
+        return "¥0.0 bn"
+    sign = "-" if x < 0 else ("+" if signed else "")
+    body = f"{a:,.0f}" if a >= 100 else f"{a:,.1f}" if a >= 0.05 else f"{a:,.2f}"
     return f"{sign}¥{body} bn"
 
 

@@ -12,6 +12,7 @@ from game.content.loader import Content
 from game.engine.actions import SellLand
 from game.tui.app import ArchitectApp, make_app
 from game.tui.dashboard import DashboardScreen
+from game.tui.decisions import DecisionDialog
 from game.tui.dialogs import HelpDialog, LedgerDialog, TurnReport
 from game.tui.end_report import EndReportScreen
 from game.tui.error import ErrorScreen
@@ -37,16 +38,29 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space", "-": "minus", ".": "full_stop"}.get(c, c) for c in text])
 
 
+async def take_default_decisions(app: ArchitectApp, pilot) -> None:
+    """Answer any decision dialog with the option it highlights first (the default)."""
+    while isinstance(app.screen, DecisionDialog):
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def end_turn(app: ArchitectApp, pilot) -> None:
+    """e, read the report, Enter; then answer decisions that pop up."""
+    assert isinstance(app.screen, DashboardScreen)
+    await pilot.press("e")
+    assert isinstance(app.screen, TurnReport)
+    await pilot.press("enter")
+    await pilot.pause()
+    await take_default_decisions(app, pilot)
+
+
 async def end_turns_until_over(app: ArchitectApp, pilot, limit: int) -> int:
-    """Press e then Enter (close the report) until the end report shows."""
+    """End turns until the end report shows."""
     turns = 0
     while not isinstance(app.screen, EndReportScreen):
         assert turns < limit, "the game did not end"
-        assert isinstance(app.screen, DashboardScreen)
-        await pilot.press("e")
-        assert isinstance(app.screen, TurnReport)
-        await pilot.press("enter")
-        await pilot.pause()
+        await end_turn(app, pilot)
         turns += 1
     return turns
 
@@ -91,10 +105,7 @@ async def test_tutorial_played_to_the_end_with_keys(content: Content, size) -> N
         assert s.headline()["treasury"] > treasury
 
         # Next quarter Aurora asks for equity; the form pre-fills its ask.
-        await pilot.press("e")
-        assert isinstance(app.screen, TurnReport)
-        await pilot.press("enter")
-        await pilot.pause()
+        await end_turn(app, pilot)
         assert any(r["stage"] == "prospect" and r["mine"] for r in s.firms())
         await pilot.press("i")
         assert isinstance(app.screen, InvestForm)
@@ -230,8 +241,7 @@ async def test_actions_are_reachable_from_the_command_palette(content: Content) 
         assert isinstance(app.screen, SellLandForm)
         await pilot.press("escape")
         # A firm on offer gets its own entry, which opens the form with it chosen.
-        await pilot.press("e", "enter")
-        await pilot.pause()
+        await end_turn(app, pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "invest in aurora")
         await pilot.pause(0.2)
@@ -248,8 +258,7 @@ async def test_ledger_and_help_open_and_close(content: Content) -> None:
         await pilot.press("y")
         assert isinstance(app.screen, LedgerDialog)
         await pilot.press("escape")
-        await pilot.press("e", "enter")
-        await pilot.pause()
+        await end_turn(app, pilot)
         await pilot.press("y")
         assert isinstance(app.screen, LedgerDialog)
         assert any("Taxes from the base economy" in text_of(w) for w in app.screen.query(Static))
@@ -292,8 +301,7 @@ async def test_rescue_a_firm_in_a_cash_crunch(fixture_content: Content) -> None:
         for _ in range(10):
             if firm_row(app, "fixture-shaky-motors")["stage"] == "distressed":
                 break
-            await pilot.press("e", "enter")
-            await pilot.pause()
+            await end_turn(app, pilot)
         else:
             pytest.skip("the fixture firm did not fall into a cash crunch with this engine")
         treasury = app.session.headline()["treasury"]
@@ -305,3 +313,33 @@ async def test_rescue_a_firm_in_a_cash_crunch(fixture_content: Content) -> None:
         assert isinstance(app.screen, DashboardScreen)
         assert app.session.headline()["treasury"] < treasury
         assert app.session.actions_this_turn[-1]["kind"] == "rescue_firm"
+
+
+async def test_a_decision_is_asked_answered_and_can_wait(fixture_content: Content) -> None:
+    """The fixture's event fires after the first quarter: the dialog opens by itself,
+    Esc puts it off (a banner says what happens by default), d brings it back."""
+    app = make_app(content=fixture_content, scenario="fixture-riverside")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DecisionDialog)
+        assert "business park" in dialog.event["title"]
+        detail = text_of(dialog.query_one("#decision-detail", Static))
+        assert "the city takes this option" in detail  # the default is highlighted first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        banner = text_of(app.screen.query_one("#decisions", Static))
+        assert "A decision waits" in banner and "Keep the plot" in banner
+        await pilot.press("d")
+        assert isinstance(app.screen, DecisionDialog)
+        await pilot.press("up")
+        assert "Credibility +0.02" in text_of(app.screen.query_one("#decision-detail", Static))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.session.actions_this_turn[-1] == {
+            **app.session.actions_this_turn[-1], "kind": "choose_event", "option": 0}
+        assert not app.screen.query_one("#decisions").has_class("-waiting")
