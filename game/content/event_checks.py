@@ -20,6 +20,7 @@ from game.content.schema import (
     EventDef,
     FlagEffect,
     FlagIs,
+    InvestEffect,
     ModifierEffect,
     MultiplyEffect,
     NotOf,
@@ -41,6 +42,7 @@ def check_events(content: Any, problems: list) -> None:
 
     flags_set = {eff.flag for ev in content.events.values() for _, eff in _all_effects(ev)
                  if isinstance(eff, FlagEffect) and eff.op == "set_flag"}
+    flags_set |= {f for sc in content.scenarios.values() for f in sc.flags}
     for ev in content.events.values():
         def bad(loc: tuple[Any, ...], message: str, ev: EventDef = ev) -> None:
             problems.append(content.problem("events", ev.id, loc, message))
@@ -125,7 +127,7 @@ class _EventChecker:
             self._condition(cond.not_, (*loc, "not"))
         elif isinstance(cond, FlagIs):
             if cond.flag not in self.flags_set:
-                self.bad((*loc, "flag"), f"no event sets the flag {cond.flag!r}, so this never holds"
+                self.bad((*loc, "flag"), f"no event or scenario sets the flag {cond.flag!r}, so this never holds"
                          + suggest(cond.flag, self.flags_set))
         elif isinstance(cond, Compare | Between):
             have = self._located(cond, loc)
@@ -204,6 +206,12 @@ class _EventChecker:
                 self.bad(loc, "a stake effect needs a firm scope or a firm = \"id\" key")
             if eff.change == 0:
                 self.bad((*loc, "change"), "a change of 0 does nothing")
+        elif isinstance(eff, InvestEffect):
+            have = self._located(eff, loc)
+            if "firm" not in have:
+                self.bad(loc, "an invest effect needs a firm scope or a firm = \"id\" key")
+            if eff.per is not None:
+                self._metric(eff.per, (*loc, "per"), have)
         elif isinstance(eff, SpawnEffect):
             if eff.template not in self.content.firms:
                 self.bad((*loc, "template"), f"unknown firm {eff.template!r}" + suggest(eff.template, self.content.firms))

@@ -207,6 +207,9 @@ def validate(model: type[BaseModel], data: dict[str, Any], text: str, label: str
             hint = ""
             if err.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
                 hint = suggest(loc[-1], keys_of(holders))
+                if len(loc) > 1 and loc[-1] in keys_of([model]) and loc[-1] not in keys_of(holders):
+                    hint = (f"; {loc[-1]} is a key of the whole file: move it above the first "
+                            "[table] header (in TOML, keys after a header belong to that table)")
             problems.append(Problem(label, line, key, _describe(err), hint))
         return None
 

@@ -180,6 +180,8 @@ class ScenarioDef(Strict):
     historical_land_pace: float = Field(default=0.8, ge=0, le=5, description="land the real city sold each quarter, as a share of absorption")
     events: Literal["all"] | list[Id] = Field(
         default="all", description='the events in play: "all" (every event of the loaded packs) or a list of event ids ([] for none)')
+    flags: list[Id] = Field(default_factory=list, max_length=20,
+                            description="flags every city starts with (story markers); events test them with { flag = \"...\" }")
     expectations: list[Expectation] = Field(
         default_factory=list, max_length=50,
         description="balance checks `architect mods test` runs headless (the game ignores them)")
@@ -355,6 +357,18 @@ class StakeEffect(Strict):
     firm: Id | None = Field(default=None, description="this firm instead of the one in scope")
 
 
+class InvestEffect(Strict):
+    """The city puts `amount` (times the metric `per`) of new equity into the firm in scope,
+    from its treasury and never more than it holds: a prospect breaks ground, a distressed
+    firm is rescued, any other firm issues new shares to the city (as the invest and rescue
+    actions do)."""
+
+    op: Literal["invest"]
+    amount: float = Field(gt=0, le=10_000, description="¥ bn, or a multiple of `per`")
+    per: MetricName | None = Field(default=None, description="multiply amount by this metric, e.g. firm.rescue_need_bn")
+    firm: Id | None = Field(default=None, description="this firm instead of the one in scope")
+
+
 class SpawnEffect(Strict):
     """A new project from a firm template (a firm file) asks for terms in the city."""
 
@@ -389,7 +403,8 @@ class QueueEffect(Strict):
 
 
 Effect = Annotated[
-    AddEffect | MultiplyEffect | SetEffect | StakeEffect | SpawnEffect | FlagEffect | ModifierEffect | QueueEffect,
+    AddEffect | MultiplyEffect | SetEffect | StakeEffect | InvestEffect | SpawnEffect | FlagEffect
+    | ModifierEffect | QueueEffect,
     Field(discriminator="op"),
 ]
 

@@ -37,6 +37,7 @@ from game.content.schema import (
     FirmDef,
     FlagEffect,
     FlagIs,
+    InvestEffect,
     ModifierEffect,
     MultiplyEffect,
     NotOf,
@@ -49,7 +50,7 @@ from game.engine import prospects
 from game.engine.ledger import book
 from game.engine.registry import FIELDS, METRICS, STAGES, Ctx, FieldSpec
 from game.engine.state import LANE_SPAWN_SIGNAL, State, sp_capex
-from game.engine.world import NOT_YET, PROSPECT, WITHDRAWN, World
+from game.engine.world import DISTRESSED, NOT_YET, PROSPECT, WITHDRAWN, World
 
 PHI = 0.6180339887498949  # spreads one uniform draw into one per city
 NEVER = -1_000_000
@@ -198,7 +199,7 @@ class _Compiler:
         if o.follow_up is not None:
             follow = self._queue(o.follow_up.event, o.follow_up.after, kind)
         bold = sum(1.0 for x in o.effects if (isinstance(x, StakeEffect) and x.change > 0)
-                   or isinstance(x, SpawnEffect)
+                   or isinstance(x, SpawnEffect | InvestEffect)
                    or (isinstance(x, AddEffect) and x.value > 0 and x.field in ("firm.cash_bn", "sector.fund_bn")))
         return COption(o.label, o.description, self._cond(o.condition) if o.condition is not None else None,
                        effects, follow, bold)
@@ -267,6 +268,10 @@ class _Compiler:
         if isinstance(x, StakeEffect):
             f, _, ok = self._fixed(x)
             return CEffect("stake", value=float(x.change), pay=x.pay, fixed_f=f) if ok else None
+        if isinstance(x, InvestEffect):
+            f, _, ok = self._fixed(x)
+            per = METRICS[x.per].get if x.per else None
+            return CEffect("invest", value=float(x.amount), per=per, fixed_f=f) if ok else None
         f, s, ok = self._fixed(x)
         if not ok:
             return None
@@ -473,13 +478,14 @@ def default_choice(ev: CEvent, offer: np.ndarray) -> np.ndarray:
     return np.where(offer.any(axis=1), choice, -1)
 
 
-def _rival_choice(world: World, state: State, ev: CEvent, pairs: Pairs) -> np.ndarray:
+def _rival_choice(world: World, state: State, ev: CEvent, pairs: Pairs,
+                  archetype: str | None = None) -> np.ndarray:
     """Each rival answers by its archetype's fixed rule, among the options it is offered:
     land-addict takes the most cash now; herd-chaser the boldest bet; cautious the least
     committed, then the most cash; copycat what the player chose last time (else the default)."""
     offer = offered(world, state, ev, pairs)
     n_opt = len(ev.options)
-    arche = np.array([world.cities[c].archetype for c in pairs.c])
+    arche = np.array([archetype or world.cities[c].archetype for c in pairs.c])
     choice = np.full(len(pairs), -1, dtype=np.int64)
     bold = np.array([o.boldness for o in ev.options])
     for kind in np.unique(arche):
@@ -515,6 +521,8 @@ def _cash(world: World, state: State, ev: CEvent, pairs: Pairs) -> np.ndarray:
             elif eff.kind == "stake" and eff.pay:
                 f = pairs.target if eff.fixed_f is None else np.full(len(pairs), eff.fixed_f)
                 out[:, k] -= eff.value * state.valuation[pairs.w, f]
+            elif eff.kind == "invest":
+                out[:, k] -= _invest_amount(eff, _fixed_ctx(ctx, eff.fixed_f, None))
     return out
 
 
@@ -543,6 +551,25 @@ def resolve_defaults(world: World, state: State) -> None:
         state.ev_pending[w, e] = False
         pairs = Pairs(w, np.full(len(w), world.player), state.ev_target[w, world.player, e])
         _resolve(world, state, ev, pairs, default_choice(ev, offered(world, state, ev, pairs)))
+
+
+def answer_pending(world: World, state: State, archetype: str, mask: np.ndarray | None = None) -> None:
+    """Answer the player's open decisions as a rival of ``archetype`` would (for bots that play
+    in character: "land-addict", "herd-chaser", "cautious" or "copycat"); ``mask`` limits the worlds."""
+    tab: EventTable | None = getattr(world, "event_table", None)
+    if tab is None or not state.ev_pending.any():
+        return
+    for e in np.nonzero(state.ev_pending.any(axis=0))[0]:
+        ev = tab.events[e]
+        on = state.ev_pending[:, e] & ~state.over
+        if mask is not None:
+            on &= mask
+        w = np.nonzero(on)[0]
+        if not len(w):
+            continue
+        state.ev_pending[w, e] = False
+        pairs = Pairs(w, np.full(len(w), world.player), state.ev_target[w, world.player, e])
+        _resolve(world, state, ev, pairs, _rival_choice(world, state, ev, pairs, archetype))
 
 
 def pending(world: World, state: State, w: int = 0) -> list[tuple[CEvent, int]]:
@@ -634,9 +661,11 @@ def _write(world: World, state: State, spec: FieldSpec, ctx: Ctx, old: np.ndarra
         amount[ctx.w, ctx.c] = new - old
         book(state, spec.ledger, amount)
         return
-    if spec.name == "sector.fund_bn":  # money added is a partner's: the city's share of the fund falls
+    if spec.name == "sector.fund_bn":  # money added or taken is a partner's: the city's share moves
         share = state.fund_city_share[ctx.w, ctx.c, ctx.s]
-        state.fund_city_share[ctx.w, ctx.c, ctx.s] = np.where(new > old, share * old / np.maximum(new, 1e-12), share)
+        mine = share * old
+        new = np.maximum(new, np.minimum(mine, old))  # partners can leave; the city's own money stays
+        state.fund_city_share[ctx.w, ctx.c, ctx.s] = np.where(new > 0, np.minimum(mine / np.maximum(new, 1e-12), 1.0), share)
     getattr(state, spec.array)[spec.where(ctx)] = new
 
 
@@ -656,6 +685,8 @@ def _apply(world: World, state: State, ev: CEvent, eff: CEffect, pairs: Pairs) -
     elif kind == "stake":
         f = pairs.target if eff.fixed_f is None else np.full(len(pairs), eff.fixed_f)
         _stake(world, state, pairs.w, pairs.c, f, eff.value, eff.pay)
+    elif kind == "invest":
+        _invest(world, state, ev, eff, pairs)
     elif kind == "spawn":
         _spawn(world, state, eff, pairs)
     elif kind == "modifier":
@@ -691,6 +722,31 @@ def _stake(world: World, state: State, w: np.ndarray, c: np.ndarray, f: np.ndarr
         lost = np.where(delta < 0, basis * (1.0 - kept), 0.0)
         state.cost_basis[w, f, c] = basis - lost
         np.add.at(state.written_off, (w, c), lost)
+
+
+def _invest_amount(eff: CEffect, ctx: Ctx) -> np.ndarray:
+    amount = eff.value * (eff.per(ctx) if eff.per is not None else 1.0)
+    return np.clip(np.broadcast_to(amount, np.shape(ctx.w)), 0.0,
+                   np.maximum(ctx.state.treasury[ctx.w, ctx.c], 0.0))
+
+
+def _invest(world: World, state: State, ev: CEvent, eff: CEffect, pairs: Pairs) -> None:
+    """New equity through the same functions as the invest and rescue actions, one
+    (city, firm) at a time with a [W] amount."""
+    from game.engine.actions import invest, rescue  # the actions import this module
+
+    ctx = _fixed_ctx(pairs.ctx(world, state, ev.scope), eff.fixed_f, None)
+    amount = _invest_amount(eff, ctx)
+    f_all = np.broadcast_to(ctx.f, len(pairs))
+    for c, f in sorted(set(zip(pairs.c.tolist(), f_all.tolist(), strict=True))):
+        sel = (pairs.c == c) & (f_all == f)
+        per_world = np.zeros(state.n_worlds)
+        per_world[pairs.w[sel]] = amount[sel]
+        distressed = state.stage[:, f] == DISTRESSED
+        if (distressed & (per_world > 0)).any():
+            rescue(world, state, c, f, np.where(distressed, per_world, 0.0), relocate=False)
+        if (~distressed & (per_world > 0)).any():
+            invest(world, state, c, f, np.where(distressed, 0.0, per_world))
 
 
 def _spawn(world: World, state: State, eff: CEffect, pairs: Pairs) -> None:
@@ -834,6 +890,10 @@ def _describe(world: World, state: State, ev: CEvent, eff: CEffect, ctx: Ctx, pa
         cost = eff.value * float(max(state.valuation[pairs.w[0], f], 0.0))
         pay = (f", paying ¥{cost:,.2f} bn" if cost > 0 else f", receiving ¥{-cost:,.2f} bn") if eff.pay else ""
         return f"Your stake in {name} {eff.value:+.0%}{pay}"
+    if eff.kind == "invest":
+        f = int(np.asarray(ctx.f).reshape(-1)[0])
+        amount = float(np.asarray(_invest_amount(eff, ctx)).reshape(-1)[0])
+        return f"Invest ¥{amount:,.2f} bn in {world.firm_name(f, int(state.name_index[pairs.w[0], f]))}"
     if eff.kind == "spawn":
         tpl = world.templates[eff.template]  # type: ignore[attr-defined]
         return f"{tpl.name} arrives asking for terms"

@@ -179,6 +179,8 @@ writable("firm.quality_signal", "0..1", "what due diligence shows of the firm's 
 writable("firm.ask_bn", "¥ bn", "equity a prospect asks the city for", "ask", "wf", lo=0.0)
 writable("firm.offered_stake", "share", "stake a prospect offers for its whole ask", "offered_stake",
          "wf", lo=0.0, hi=0.9)
+writable("firm.profit_streak", "quarters", "profitable quarters in a row; an IPO needs 4 (and an open "
+         "window)", "profit_streak", "wf", lo=0.0, hi=40.0)
 writable("firm.build_quarters_left", "quarters", "quarters of construction left", "build_left", "wf",
          lo=0.0, hi=40.0)
 
@@ -208,6 +210,13 @@ def _turns_left(x: Ctx) -> Any:
 @metric("game.land_cycle", "index", "the national land cycle, 1.0 at the start of the scenario", lo=0.0)
 def _land_cycle(x: Ctx) -> Any:
     return np.float64(x.world.land_cycle[x.turn()])
+
+
+@metric("game.land_cycle_trend", "ratio", "the land cycle now over a year before (below 1: the "
+        "land market is cooling)", lo=0.0)
+def _land_cycle_trend(x: Ctx) -> Any:
+    t = x.turn()
+    return np.float64(x.world.land_cycle[t] / x.world.land_cycle[max(t - 4, 0)])
 
 
 @metric("game.national_growth", "per year", "national nominal GDP growth this year")
@@ -470,11 +479,6 @@ def _firm_jobs(x: Ctx) -> Any:
 @metric("firm.distress_quarters", "quarters", "quarters the firm has spent in its cash crunch", lo=0.0)
 def _distress_q(x: Ctx) -> Any:
     return x.state.distress_q[x.w, x.f]
-
-
-@metric("firm.profit_streak", "quarters", "profitable quarters in a row (an IPO needs 4)", lo=0.0)
-def _streak(x: Ctx) -> Any:
-    return x.state.profit_streak[x.w, x.f]
 
 
 @metric("firm.lockup_left", "quarters", "quarters before listed shares may be sold", lo=0.0)

@@ -230,9 +230,9 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
     G = 0 if table is None else len(table.flags)
     M = 0 if table is None else table.n_modifiers
     flags = np.zeros((W, C, G), dtype=bool)
-    for name in getattr(world.scenario, "flags", ()):  # the player's city starts with the scenario's flags
+    for name in world.scenario.flags:  # every city starts with the scenario's flags
         if table is not None and name in table.flags:
-            flags[:, world.player, table.flags.index(name)] = True
+            flags[:, :, table.flags.index(name)] = True
     return {
         "ev_count": np.zeros((W, C, E), dtype=np.int32),
         "ev_last": np.full((W, C, E), -1_000_000, dtype=np.int32),
