@@ -72,6 +72,9 @@ class TurnReport(Screen[None]):
             with VerticalScroll(id="report-body"):
                 yield Static(self.news_text(), id="report-news")
                 yield Static(self.numbers(), id="report-numbers")
+                why = self.why_gdp()
+                if why is not None:
+                    yield Static(why, id="report-gdp")
                 yield Static(ledger_table(self.ledger, "Where the money came from and went"),
                              id="report-ledger")
             yield Static("Enter continues · ↑↓ scroll", id="dialog-keys")
@@ -105,6 +108,25 @@ class TurnReport(Screen[None]):
                 change = fmt.bn(a - b, signed=True)
             mark = "▲" if a > b + 1e-9 else ("▼" if a < b - 1e-9 else "=")
             table.add_row(label, f(b), "→", Text(f(a), style="bold"), f"{mark} {change}")
+        return table
+
+    def why_gdp(self) -> Table | None:
+        """The GDP change split by cause, when the engine can explain it."""
+        explain = getattr(self.session, "explain", None)
+        try:
+            rows = explain("gdp") if explain is not None else []
+        except ValueError:
+            rows = []
+        rows = [(label, v) for label, v in rows if abs(v) >= 0.005]
+        if not rows:
+            return None
+        table = Table(box=None, show_header=False, padding=(0, 1), title="Why GDP changed",
+                      title_justify="left", title_style="bold")
+        table.add_column("Cause", ratio=1)
+        table.add_column("Change", justify="right", no_wrap=True)
+        for label, value in sorted(rows, key=lambda r: -abs(r[1])):
+            table.add_row(f"{'+' if value > 0 else '-'} {label}",
+                          Text(fmt.bn(value, signed=True), style="green" if value > 0 else "red"))
         return table
 
     def news_text(self) -> Text:

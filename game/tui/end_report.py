@@ -64,6 +64,10 @@ def outcome_table(r: dict) -> Table:
     table.add_row("Realised from exits", fmt.bn(r["realised"]))
     table.add_row("Written off", fmt.bn(r["written_off"]))
     table.add_row("Failed firms in your city", f"{r['failed_firms']}")
+    if r.get("unpaid_suppliers"):
+        table.add_row("Suppliers left unpaid", fmt.bn(r["unpaid_suppliers"]))
+    if "credibility" in r:
+        table.add_row("Investors' trust in the city", f"{r['credibility']:.2f} (0 to 1)")
     return table
 
 
