@@ -68,8 +68,9 @@ class LandPanel(Vertical):
             f"Price ¥ m/ha, {len(prices)} qtr: {min(prices):,.0f}–{max(prices):,.0f}")
         self.query_one("#share-label", Static).update(
             f"Land share %, {len(shares)} qtr: {min(shares):.0f}–{max(shares):.0f}")
-        self.query_one("#price-spark", Sparkline).data = prices
-        self.query_one("#share-spark", Sparkline).data = shares
+        # One point would draw as a solid block; two equal points draw a quiet baseline.
+        self.query_one("#price-spark", Sparkline).data = prices * 2 if len(prices) == 1 else prices
+        self.query_one("#share-spark", Sparkline).data = shares * 2 if len(shares) == 1 else shares
 
     @staticmethod
     def extra_text(session: Session) -> Text:
