@@ -279,10 +279,27 @@ class Session:
                 "quality_signal": float(st.quality_signal[0, f]),
                 "waited": int(st.waited[0, f]), "lockup_left": int(st.lockup_left[0, f]),
                 "rescue_need": float(act_mod.rescue_need(st, f)[0]) if stage == DISTRESSED else 0.0,
+                "can": self._firm_verbs(f, p),
                 "description": w.firms[f].description if f < len(w.firms) else
                 f"A new {w.sectors[s].name.lower()} project looking for a home.",
             })
         return rows
+
+    def _firm_verbs(self, f: int, p: int) -> list[str]:
+        """What the city could do with firm ``f`` now, by action kind (attention and money
+        aside: the forms check those with the engine's reasons)."""
+        st = self.state
+        stage, here = int(st.stage[0, f]), st.firm_city[0, f] == p
+        verbs = []
+        if here and PROSPECT <= stage <= LISTED:
+            verbs.append("invest_equity")
+        if stage == DISTRESSED:
+            verbs.append("rescue_firm")
+        if st.stake[0, f, p] > 0 and (stage in (RAMPING, OPERATING) or (stage == LISTED and st.lockup_left[0, f] <= 0)):
+            verbs.append("sell_stake")
+        if here and stage in (PROSPECT, BUILDING):
+            verbs.append("grant_land")
+        return verbs
 
     def headline(self, city: int | None = None) -> dict[str, float]:
         st = self.state
@@ -293,6 +310,9 @@ class Session:
             "land_share": float(land_share(st)[0, p]), "land_bank": float(st.land_bank[0, p]),
             "land_price": float(st.land_price[0, p]), "portfolio": float(portfolio_value(st)[0, p]),
             "debt_ratio": float(debt_ratio(st)[0, p]), "attention": float(st.attention[0, p]),
+            "attention_max": float(self.world.scenario.attention_per_turn),
+            "land_revenue_last": float(st.land_hist[0, p, -1]),
+            "credibility": float(st.credibility[0, p]), "patience": float(st.patience[0, p]),
         }
 
     def ledger_rows(self, turn: int | None = None) -> list[tuple[str, float]]:

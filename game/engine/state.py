@@ -344,4 +344,8 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         **_event_arrays(world, W),
         noise=Noise.draw(seed, ids, sc.turns, S, C, world.n_events),
     )
+    # firms already producing at the start are marked to market like any other quarter
+    from game.engine.firms import revalue  # firms import this module
+
+    revalue(world, state, state.capacity_f * state.yield_f * state.price[:, world.firm_sector])
     return state
