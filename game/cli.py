@@ -11,8 +11,17 @@ from game import __version__
 from game.content.loader import Content, ContentError, load_content
 
 
+def _mod_dirs(args: argparse.Namespace) -> list[Path]:
+    """Packs from the mods/ folder (in name order), then each --mods DIR in the order given."""
+    from game.content.loader import discover_mods
+
+    return [*discover_mods(), *(Path(m) for m in (getattr(args, "mods", None) or []))]
+
+
 def _content(args: argparse.Namespace) -> Content:
-    return load_content([Path(m) for m in (args.mods or [])])
+    return load_content(_mod_dirs(args))
+
+
 
 
 def _world(content: Content, scenario_id: str):
@@ -26,7 +35,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return _play_saved(args)
     from game.tui.app import run_app  # Textual loads only for the game itself
 
-    run_app(scenario=args.scenario, seed=args.seed, mods=[Path(m) for m in (args.mods or [])])
+    run_app(scenario=args.scenario, seed=args.seed, mods=_mod_dirs(args))
     return 0
 
 
@@ -203,6 +212,101 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0 if held == len(study.checks) else 1
 
 
+def cmd_mods_validate(args: argparse.Namespace) -> int:
+    """One line per problem (FILE:LINE: key: message); exit 1 when anything is wrong."""
+    from game import mods
+
+    result = mods.validate([Path(p) for p in args.paths])
+    for line in result.lines():
+        print(line)
+    if not result.ok:
+        files = {p.file for p in result.problems}
+        print(f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in "
+              f"{len(files)} file{'s' if len(files) != 1 else ''}", file=sys.stderr)
+        return 1
+    assert result.content is not None
+    print(f"OK: {', '.join(args.paths)}")
+    for line in mods.summary(result.content):
+        print(f"  {line}")
+    return 0
+
+
+def cmd_mods_schema(args: argparse.Namespace) -> int:
+    from game import mods
+
+    for path in mods.write_schemas(Path(args.out)):
+        print(path)
+    print("Point an editor at a schema with a first line such as  #:schema ./schema/event.schema.json",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_mods_new(args: argparse.Namespace) -> int:
+    from game import mods
+
+    folder = Path(args.dir) / mods.slug(args.name) if args.dir else Path(mods.slug(args.name))
+    try:
+        written = mods.new_pack(folder, args.name)
+    except FileExistsError as exc:
+        print(f"architect: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"Next: architect mods validate {folder}  and  architect mods test {folder}", file=sys.stderr)
+    return 0
+
+
+def cmd_mods_test(args: argparse.Namespace) -> int:
+    """Play each scenario's expectations headless; exit 1 when one does not hold."""
+    from game import mods
+
+    pack = Path(args.path)
+    content = load_content([*(Path(m) for m in (getattr(args, "mods", None) or [])), pack])
+    ids = args.scenario or mods.scenarios_of(content, pack)
+    outcomes = mods.run_expectations(content, [i for i in ids if content.scenario(i).expectations])
+    for o in outcomes:
+        print(o.line())
+    if not outcomes:
+        print(f"no expectations in the scenarios of {pack}", file=sys.stderr)
+        return 0
+    failed = sum(not o.held for o in outcomes)
+    print(f"{len(outcomes) - failed} of {len(outcomes)} expectations held", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_mods_list(args: argparse.Namespace) -> int:
+    from game import mods
+
+    content = load_content(_mod_dirs(args))
+    for pack, folder in zip(content.packs, content.pack_dirs, strict=True):
+        needs = f" (requires {', '.join(pack.requires)})" if pack.requires else ""
+        print(f"{pack.id} {pack.version}: {pack.name}{needs}  [{folder}]")
+    for line in mods.summary(content)[1:]:
+        print(f"  {line}")
+    return 0
+
+
+def cmd_mods_docs(args: argparse.Namespace) -> int:
+    from game import mods
+
+    path = Path(args.file)
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    head = text.split(mods.REFERENCE_MARK)[0].rstrip() + "\n\n" if mods.REFERENCE_MARK in text else text
+    new = head + mods.REFERENCE_MARK + "\n\n" + mods.reference_markdown()
+    if args.check:
+        if new != text:
+            print(f"{path} is stale: run  architect mods docs --write", file=sys.stderr)
+            return 1
+        print(f"{path} is current")
+        return 0
+    if args.write:
+        path.write_text(new, encoding="utf-8")
+        print(path)
+    else:
+        print(mods.reference_markdown())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="architect", description="Industrial Architect: run a city's industrial policy.")
@@ -248,6 +352,33 @@ def build_parser() -> argparse.ArgumentParser:
     bal.add_argument("--out", default="balance.md", help="where to write the report (default balance.md)")
     bal.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     bal.set_defaults(func=cmd_balance)
+
+    hidden_mods = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
+    mods = sub.add_parser("mods", help="tools for content packs: validate, schema, new, test, list, docs")
+    msub = mods.add_subparsers(dest="mods_command", required=True)
+    val = msub.add_parser("validate", help="check packs or single files; every problem as FILE:LINE: key: message")
+    val.add_argument("paths", nargs="+", metavar="PATH", help="a pack folder (with pack.toml) or a content file")
+    val.set_defaults(func=cmd_mods_validate)
+    sch = msub.add_parser("schema", help="write a JSON Schema for each kind of file, for editor completion")
+    sch.add_argument("--out", required=True, metavar="DIR")
+    sch.set_defaults(func=cmd_mods_schema)
+    new = msub.add_parser("new", help="start a working example pack")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--dir", metavar="DIR", help="create the pack inside this folder (default: here)")
+    new.set_defaults(func=cmd_mods_new)
+    tst = msub.add_parser("test", help="play a pack's scenario expectations headless and report each")
+    tst.add_argument("path", metavar="PATH", help="the pack folder")
+    tst.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
+    tst.add_argument("--mods", **hidden_mods)
+    tst.set_defaults(func=cmd_mods_test)
+    lst = msub.add_parser("list", help="the packs that load, in load order, and what overrides what")
+    lst.add_argument("--mods", **hidden_mods)
+    lst.set_defaults(func=cmd_mods_list)
+    doc = msub.add_parser("docs", help="print or update the generated reference in docs/modding.md")
+    doc.add_argument("--file", default="docs/modding.md")
+    doc.add_argument("--write", action="store_true", help="rewrite the reference part of the file")
+    doc.add_argument("--check", action="store_true", help="exit 1 when the file's reference is stale")
+    doc.set_defaults(func=cmd_mods_docs)
     return parser
 
 

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from game.content.locate import suggest
 from game.content.schema import (
     AddEffect,
@@ -17,15 +19,19 @@ from game.content.schema import (
     AnyOf,
     Between,
     Compare,
+    Condition,
+    Effect,
     EventDef,
     FlagEffect,
     FlagIs,
+    FollowUp,
     InvestEffect,
     ModifierEffect,
     MultiplyEffect,
     NotOf,
     QueueEffect,
     ScenarioDef,
+    ScopeDef,
     SetEffect,
     SpawnEffect,
     StakeEffect,
@@ -48,6 +54,9 @@ def check_events(content: Any, problems: list) -> None:
             problems.append(content.problem("events", ev.id, loc, message))
 
         _EventChecker(content, ev, bad, METRICS, FIELDS, flags_set).run()
+    for kind, label, data, text in content.unvalidated:
+        if kind == "events":
+            _check_parts(content, data, label, text, problems, METRICS, FIELDS, flags_set)
     _check_cycles(content, problems)
     for sc in content.scenarios.values():
         def bad_sc(loc: tuple[Any, ...], message: str, sc: ScenarioDef = sc) -> None:
@@ -226,7 +235,8 @@ class _EventChecker:
                 self.bad(loc, f"unknown placeholder {{{name}}}; known: "
                          + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + suggest(name, PLACEHOLDERS))
             elif PLACEHOLDERS[name] and PLACEHOLDERS[name] not in self.have:
-                self.bad(loc, f"{{{name}}} needs a {PLACEHOLDERS[name]} scope (or a firm scope)")
+                need = "a firm scope" if name == "firm" else "a sector or firm scope"
+                self.bad(loc, f"{{{name}}} needs {need}")
 
     def _event_id(self, eid: str, loc: tuple[Any, ...]) -> None:
         if eid not in self.content.events:
@@ -239,6 +249,53 @@ class _EventChecker:
     def _firm_id(self, fid: str, loc: tuple[Any, ...]) -> None:
         if fid not in self.content.firms:
             self.bad(loc, f"unknown firm {fid!r}" + suggest(fid, self.content.firms))
+
+
+_CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
+_EFFECT: TypeAdapter[Any] = TypeAdapter(Effect)
+
+
+def _check_parts(content: Any, data: dict[str, Any], label: str, text: str, problems: list,
+                 metrics: dict, fields: dict, flags_set: set[str]) -> None:
+    """Reference checks on the parts of an event file that passed their own schema, when the
+    file as a whole did not (its schema problems are already reported)."""
+    from game.content.loader import Problem, find_key_line
+
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        problems.append(Problem(label, find_key_line(text, loc), ".".join(map(str, loc)), message))
+
+    def parse(adapter: Any, raw: Any) -> Any:
+        try:
+            return adapter.validate_python(raw)
+        except (ValidationError, TypeError, ValueError):
+            return None
+
+    scope = parse(TypeAdapter(ScopeDef), data["scope"]) if isinstance(data.get("scope"), dict) else None
+    shell = EventDef.model_construct(id=str(data.get("id", "")), scope=scope, options=[], effects=[],
+                                     title="", text="", rival_choice={}, ai_default=0)
+    check = _EventChecker(content, shell, bad, metrics, fields, flags_set)
+    check._scope()
+    if "chance" in data and "mtth" in data:
+        bad(("mtth",), "give chance or mtth, not both")
+    if "trigger" in data and (cond := parse(_CONDITION, data["trigger"])) is not None:
+        check._condition(cond, ("trigger",))
+    for key in ("title", "text"):
+        if isinstance(data.get(key), str):
+            check._placeholders(data[key], (key,))
+    for i, raw in enumerate(data.get("effects") or [] if isinstance(data.get("effects"), list) else []):
+        if (eff := parse(_EFFECT, raw)) is not None:
+            check._effect(eff, ("effects", i))
+    options = data.get("options") if isinstance(data.get("options"), list) else []
+    for k, opt in enumerate(options):
+        if not isinstance(opt, dict):
+            continue
+        if "condition" in opt and (cond := parse(_CONDITION, opt["condition"])) is not None:
+            check._condition(cond, ("options", k, "condition"))
+        for i, raw in enumerate(opt.get("effects") if isinstance(opt.get("effects"), list) else []):
+            if (eff := parse(_EFFECT, raw)) is not None:
+                check._effect(eff, ("options", k, "effects", i))
+        if (fu := parse(TypeAdapter(FollowUp), opt.get("follow_up"))) is not None:
+            check._event_id(fu.event, ("options", k, "follow_up", "event"))
 
 
 def follow_ups(ev: EventDef) -> list[tuple[tuple[Any, ...], str]]:

@@ -66,6 +66,9 @@ class Content:
     sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # (kind, id, file that won, file it replaced) for every override between packs
     overrides: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # files that failed their schema, as (kind, label, data, text): their parts are still
+    # reference-checked so that every problem shows at once
+    unvalidated: list[tuple[str, str, dict[str, Any], str]] = field(default_factory=list)
     pack_dirs: list[Path] = field(default_factory=list)  # in load order, beside ``packs``
 
     def problem(self, kind: str, item_id: str, loc: tuple[Any, ...], message: str) -> Problem:
@@ -205,6 +208,9 @@ def validate(model: type[BaseModel], data: dict[str, Any], text: str, label: str
             key = ".".join(str(k) for k in loc)
             line = find_key_line(text, loc) if loc else None
             hint = ""
+            if err.get("type") == "union_tag_invalid":
+                ctx = err.get("ctx") or {}
+                hint = suggest(str(ctx.get("tag", "")), re.findall(r"'([^']+)'", str(ctx.get("expected_tags", ""))))
             if err.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
                 hint = suggest(loc[-1], keys_of(holders))
                 if len(loc) > 1 and loc[-1] in keys_of([model]) and loc[-1] not in keys_of(holders):
@@ -241,6 +247,7 @@ def load_pack_into(content: Content, pack_dir: Path, problems: list[Problem]) ->
                 continue
             item = validate(model, parsed[0], parsed[1], label, problems)
             if item is None:
+                content.unvalidated.append((kind, label, parsed[0], parsed[1]))
                 continue
             key = (kind, item.id)  # type: ignore[attr-defined]
             if key in mine:
@@ -336,8 +343,12 @@ def load_content(mod_dirs: Iterable[Path] = ()) -> Content:
     problems: list[Problem] = []
     for pack_dir in [base_pack_dir(), *map(Path, mod_dirs)]:
         load_pack_into(content, pack_dir, problems)
-    if not problems:
-        check_references(content, problems)
+    # References are checked even when some files failed, so every problem shows at once;
+    # only "unknown id" noise about the ids of files that failed to read is left out.
+    broken = {Path(p.file).stem for p in problems}
+    found: list[Problem] = []
+    check_references(content, found)
+    problems += [p for p in found if not any(f"{b!r}" in p.message for b in broken)]
     if problems:
         raise ContentError(problems)
     for sc in content.scenarios.values():

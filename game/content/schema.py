@@ -209,11 +209,13 @@ class ScenarioDef(Strict):
 
 
 class PackDef(Strict):
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str
-    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    """A content pack's pack.toml: who it is and which packs must load before it."""
+
+    id: Id = Field(pattern=ID_PATTERN, description="the pack's id, lower-case words joined by '-'")
+    name: str = Field(description="the pack's name, as shown to players")
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$", description='e.g. "1.0" or "1.2.3"')
     description: str = ""
-    requires: list[Id] = Field(default_factory=list)
+    requires: list[Id] = Field(default_factory=list, description="ids of packs that must load before this one")
 
 
 # ----- events ---------------------------------------------------------------------------------
@@ -410,35 +412,40 @@ Effect = Annotated[
 
 
 class FollowUp(Strict):
+    """`follow_up = { event = "id", after = 4 }`: fire an event some quarters after the choice."""
+
     event: Id = Field(description="the event to fire")
     after: int = Field(ge=1, le=200, description="quarters from the choice")
 
 
 class OptionDef(Strict):
-    label: str = Field(min_length=1, max_length=80)
-    description: str = Field(default="", max_length=400)
+    """One choice of an event: what the button says and what it does."""
+
+    label: str = Field(min_length=1, max_length=80, description="the choice, in a few words")
+    description: str = Field(default="", max_length=400, description="one more sentence, shown under the label")
     condition: Condition | None = Field(default=None, description="offered only when this holds")
-    effects: list[Effect] = Field(default_factory=list, max_length=30)
-    follow_up: FollowUp | None = None
+    effects: list[Effect] = Field(default_factory=list, max_length=30, description="what it does, in order")
+    follow_up: FollowUp | None = Field(default=None, description="an event to fire some quarters later")
 
 
 class EventDef(Strict):
     """A narrative decision with mechanical effects. See docs/modding.md."""
 
-    id: Id = Field(pattern=ID_PATTERN)
+    id: Id = Field(pattern=ID_PATTERN, description="unique within the pack; a later pack overrides it by id")
     title: str = Field(min_length=1, max_length=80, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
     text: str = Field(min_length=1, max_length=1500, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
-    severity: Literal["info", "good", "warning", "bad"] = "info"
+    severity: Literal["info", "good", "warning", "bad"] = Field(default="info", description="how the news shows it")
     cities: Literal["player", "rivals", "all"] = Field(
         default="player", description="which cities the event is evaluated for; rivals answer by their archetype")
-    scope: ScopeDef | None = None
+    scope: ScopeDef | None = Field(default=None, description="the firm or sector the event is about")
     trigger: Condition | None = Field(default=None, description="when the event may fire (no trigger: always)")
     chance: float | None = Field(default=None, gt=0, le=1, description="chance per quarter while the trigger holds")
     mtth: float | None = Field(default=None, ge=1, le=1000, description="mean quarters to happen while the trigger holds (chance = 1/mtth)")
     once: bool = Field(default=False, description="fires at most once per city")
     cooldown: int = Field(default=0, ge=0, le=400, description="quarters before it may fire again for the same city")
     effects: list[Effect] = Field(default_factory=list, max_length=30, description="applied when it fires, before any choice")
-    options: list[OptionDef] = Field(default_factory=list, max_length=6)
+    options: list[OptionDef] = Field(default_factory=list, max_length=6,
+                                     description="the choices ([[options]] tables); none: the event is news")
     ai_default: int = Field(default=0, ge=0, le=5, description="the option bots, batches and an undecided player take")
     rival_choice: dict[Literal["herd-chaser", "land-addict", "cautious", "copycat"], int] = Field(
         default_factory=dict, description="override the option a rival archetype takes")

@@ -14,11 +14,14 @@ in a fixed order:
    golden ratio for each city) and ``once``/``cooldown`` allow, its scope and trigger are
    evaluated over the candidate worlds as [worlds, cities, candidates] masks; where it
    holds it fires: the first (or best-ranked) match binds the firm or sector, the event's
-   own effects apply, the player's city gets a pending decision and each rival city
-   answers at once by its archetype's fixed rule.
+   own effects apply, cities people play get a pending decision and each city the
+   computer plays answers at once by its archetype's fixed rule.
 
-The player answers with a ``choose_event`` decision (``choose``), recorded in the
-action log, so replays stay deterministic; a batch without a player takes the defaults.
+People answer with a ``choose_event`` decision (``choose``), recorded in the action log,
+so replays stay deterministic; a decision left open takes the event's default at the next
+quarter's end (which is what a batch of worlds played by bots gets, unless its bots call
+``answer_pending``). Every city people play (``State.human``: the player's, and in
+hot-seat games others) gets decisions; the computer's cities answer at once.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ class CEvent:
     pick: str
     by: Any
     trigger: Any
-    cities: np.ndarray  # [Cc] the cities the event is evaluated for
+    cities: str  # "player" (cities people play), "rivals" (the computer's) or "all"
     effects: tuple[CEffect, ...]
     options: tuple[COption, ...]
     ai_default: int
@@ -122,7 +125,8 @@ class EventTable:
     p: np.ndarray  # [E] chance per quarter (0: only when queued)
     once: np.ndarray  # [E] bool
     cooldown: np.ndarray  # [E] int
-    city_on: np.ndarray  # [C, E] bool
+    for_people: np.ndarray  # [E] bool: evaluated for cities people play
+    for_computer: np.ndarray  # [E] bool: evaluated for cities the computer plays
     flags: tuple[str, ...]
     n_modifiers: int
     modifier_spec: tuple[tuple[FieldSpec, bool], ...] = field(default=())  # (field, multiply) by modifier
@@ -152,15 +156,13 @@ class _Compiler:
         self.modifiers: list[tuple[FieldSpec, bool]] = []
 
     def run(self) -> tuple[EventTable, tuple[FirmDef, ...]]:
-        w = self.world
         events = tuple(self._event(i, d) for i, d in enumerate(self.defs))
         p = np.array([_chance(d) for d in self.defs], dtype=np.float64)
         once = np.array([d.once for d in self.defs], dtype=bool)
         cooldown = np.array([d.cooldown for d in self.defs], dtype=np.int64)
-        city_on = np.zeros((w.n_cities, len(events)), dtype=bool)
-        for e in events:
-            city_on[e.cities, e.index] = True
-        table = EventTable(events, dict(self.index), p, once, cooldown, city_on, tuple(self.flags),
+        people = np.array([d.cities in ("player", "all") for d in self.defs], dtype=bool)
+        computer = np.array([d.cities in ("rivals", "all") for d in self.defs], dtype=bool)
+        table = EventTable(events, dict(self.index), p, once, cooldown, people, computer, tuple(self.flags),
                            len(self.modifiers), tuple(self.modifiers))
         return table, tuple(self.templates)
 
@@ -180,8 +182,6 @@ class _Compiler:
                             else list(range(w.n_sectors)), dtype=np.int64)
         else:
             cand = np.array([-1], dtype=np.int64)
-        cities = {"player": [w.player], "rivals": [c for c in range(w.n_cities) if c != w.player],
-                  "all": list(range(w.n_cities))}[d.cities]
         options = tuple(self._option(o, kind) for o in d.options)
         by = METRICS[scope.by].get if scope and scope.by else None
         return CEvent(
@@ -189,7 +189,7 @@ class _Compiler:
             where=scope.where if scope else "own", held=scope.held if scope else None,
             pick=scope.pick if scope else "first", by=by,
             trigger=self._cond(d.trigger) if d.trigger is not None else None,
-            cities=np.array(cities, dtype=np.int64),
+            cities=d.cities,
             effects=tuple(e for e in (self._effect(x, kind) for x in d.effects) if e is not None),
             options=options, ai_default=d.ai_default, rival_choice=dict(d.rival_choice))
 
@@ -351,11 +351,11 @@ def _scope_mask(ev: CEvent, ctx: Ctx) -> np.ndarray:
     return np.broadcast_to(mask, shape)
 
 
-def _trigger_ctx(world: World, state: State, ev: CEvent, w: np.ndarray) -> Ctx:
+def _trigger_ctx(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarray) -> Ctx:
     cand = ev.candidates[None, None, :]
     f = cand if ev.scope == "firm" else None
     s = world.firm_sector[cand] if ev.scope == "firm" else cand if ev.scope == "sector" else None
-    return Ctx(world, state, w[:, None, None], ev.cities[None, :, None], f, s)
+    return Ctx(world, state, w[:, None, None], cities[None, :, None], f, s)
 
 
 @dataclass
@@ -392,10 +392,12 @@ def step(world: World, state: State) -> None:
     u = state.noise.event_uniform[:, t, :]  # [W, E]
     shift = (PHI * np.arange(world.n_cities))[None, :, None]
     gate = ((u[:, None, :] + shift) % 1.0) < tab.p[None, None, :]
-    gate &= tab.city_on[None, :, :] & live[:, None, None]
+    people = state.human[:, :, None]
+    gate &= (people & tab.for_people[None, None, :]) | (~people & tab.for_computer[None, None, :])
+    gate &= live[:, None, None]
     gate &= (state.ev_count == 0) | ~tab.once[None, None, :]
     gate &= (t - state.ev_last) >= tab.cooldown[None, None, :]
-    gate[:, world.player, :] &= ~state.ev_pending
+    gate &= ~state.ev_pending
     due = (state.ev_due == t) & live[:, None, None]
     todo = np.nonzero((gate | due).any(axis=(0, 1)))[0]
     for e in todo:
@@ -405,20 +407,23 @@ def step(world: World, state: State) -> None:
 def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray) -> None:
     e = ev.index
     t = state.turn
-    w = np.nonzero((gate | due).any(axis=1))[0]
-    g = gate[w][:, ev.cities]
-    d = due[w][:, ev.cities]
+    either = gate | due
+    w = np.nonzero(either.any(axis=1))[0]
+    cities = np.nonzero(either.any(axis=0))[0]  # only the cities concerned somewhere
+    g = gate[w][:, cities]
+    d = due[w][:, cities]
     if d.any():
-        state.ev_due[w[:, None], ev.cities[None, :], e] = np.where(d, -1, state.ev_due[w[:, None], ev.cities[None, :], e])
-        pending_player = d & (ev.cities[None, :] == world.player) & state.ev_pending[w, e][:, None]
-        if pending_player.any():  # the player has not answered the last one yet: a quarter later
-            rows = np.nonzero(pending_player)
-            state.ev_due[w[rows[0]], ev.cities[rows[1]], e] = t + 1
-            d = d & ~pending_player
-    ctx = _trigger_ctx(world, state, ev, w)
+        cell = (w[:, None], cities[None, :], e)
+        state.ev_due[cell] = np.where(d, -1, state.ev_due[cell])
+        waiting = d & state.ev_pending[cell]
+        if waiting.any():  # a person has not answered the last one yet: a quarter later
+            rows = np.nonzero(waiting)
+            state.ev_due[w[rows[0]], cities[rows[1]], e] = t + 1
+            d = d & ~waiting
+    ctx = _trigger_ctx(world, state, ev, w, cities)
     mask = _scope_mask(ev, ctx)
     if d.any() and ev.scope != "none":
-        inherited = state.ev_due_target[w[:, None], ev.cities[None, :], e]  # [n, Cc]
+        inherited = state.ev_due_target[w[:, None], cities[None, :], e]  # [n, Cc]
         restrict = d & (inherited >= 0)
         mask = mask & (~restrict[:, :, None] | (ev.candidates[None, None, :] == inherited[:, :, None]))
     if ev.trigger is not None:
@@ -428,7 +433,7 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
         return
     k = _pick(ev, ctx, mask)
     rows, cols = np.nonzero(ok)
-    pairs = Pairs(w[rows], ev.cities[cols], ev.candidates[k[rows, cols]])
+    pairs = Pairs(w[rows], cities[cols], ev.candidates[k[rows, cols]])
     fire(world, state, ev, pairs)
 
 
@@ -443,7 +448,8 @@ def _pick(ev: CEvent, ctx: Ctx, mask: np.ndarray) -> np.ndarray:
 
 
 def fire(world: World, state: State, ev: CEvent, pairs: Pairs) -> None:
-    """The event happens for these pairs: record it, apply its effects, ask for a choice."""
+    """The event happens for these pairs: record it, apply its effects, ask people for a
+    choice and let the computer's cities answer by their archetype."""
     e, t = ev.index, state.turn
     state.ev_count[pairs.w, pairs.c, e] += 1
     state.ev_last[pairs.w, pairs.c, e] = t
@@ -451,11 +457,11 @@ def fire(world: World, state: State, ev: CEvent, pairs: Pairs) -> None:
     _apply_all(world, state, ev, ev.effects, pairs)
     if not ev.options:
         return
-    player = pairs.c == world.player
-    if player.any():
-        state.ev_pending[pairs.w[player], e] = True
-    if (~player).any():
-        rivals = pairs.sub(~player)
+    people = state.human[pairs.w, pairs.c]
+    if people.any():
+        state.ev_pending[pairs.w[people], pairs.c[people], e] = True
+    if (~people).any():
+        rivals = pairs.sub(~people)
         _resolve(world, state, ev, rivals, _rival_choice(world, state, ev, rivals))
 
 
@@ -541,44 +547,48 @@ def _resolve(world: World, state: State, ev: CEvent, pairs: Pairs, choice: np.nd
 
 
 def resolve_defaults(world: World, state: State) -> None:
-    """The player's decisions still open take the default option (in order of event)."""
+    """Decisions people left open take the default option (in order of event)."""
     tab: EventTable | None = getattr(world, "event_table", None)
     if tab is None or not state.ev_pending.any():
         return
-    for e in np.nonzero(state.ev_pending.any(axis=0))[0]:
+    for e in np.nonzero(state.ev_pending.any(axis=(0, 1)))[0]:
         ev = tab.events[e]
-        w = np.nonzero(state.ev_pending[:, e])[0]
-        state.ev_pending[w, e] = False
-        pairs = Pairs(w, np.full(len(w), world.player), state.ev_target[w, world.player, e])
+        w, c = np.nonzero(state.ev_pending[:, :, e])
+        state.ev_pending[w, c, e] = False
+        pairs = Pairs(w, c, state.ev_target[w, c, e])
         _resolve(world, state, ev, pairs, default_choice(ev, offered(world, state, ev, pairs)))
 
 
-def answer_pending(world: World, state: State, archetype: str, mask: np.ndarray | None = None) -> None:
-    """Answer the player's open decisions as a rival of ``archetype`` would (for bots that play
-    in character: "land-addict", "herd-chaser", "cautious" or "copycat"); ``mask`` limits the worlds."""
+def answer_pending(world: World, state: State, archetype: str, mask: np.ndarray | None = None,
+                   city: int | None = None) -> None:
+    """Answer ``city``'s open decisions (default: the player's) as a rival of ``archetype``
+    would, for bots that play in character ("land-addict", "herd-chaser", "cautious" or
+    "copycat"); ``mask`` limits the worlds."""
     tab: EventTable | None = getattr(world, "event_table", None)
     if tab is None or not state.ev_pending.any():
         return
-    for e in np.nonzero(state.ev_pending.any(axis=0))[0]:
+    c = world.player if city is None else city
+    for e in np.nonzero(state.ev_pending[:, c].any(axis=0))[0]:
         ev = tab.events[e]
-        on = state.ev_pending[:, e] & ~state.over
+        on = state.ev_pending[:, c, e] & ~state.over
         if mask is not None:
             on &= mask
         w = np.nonzero(on)[0]
         if not len(w):
             continue
-        state.ev_pending[w, e] = False
-        pairs = Pairs(w, np.full(len(w), world.player), state.ev_target[w, world.player, e])
+        state.ev_pending[w, c, e] = False
+        pairs = Pairs(w, np.full(len(w), c), state.ev_target[w, c, e])
         _resolve(world, state, ev, pairs, _rival_choice(world, state, ev, pairs, archetype))
 
 
-def pending(world: World, state: State, w: int = 0) -> list[tuple[CEvent, int]]:
-    """(event, bound target) of the player's open decisions in world ``w``, in event order."""
+def pending(world: World, state: State, w: int = 0, city: int | None = None) -> list[tuple[CEvent, int]]:
+    """(event, bound target) of ``city``'s open decisions (default: the player's) in world
+    ``w``, in event order."""
     tab: EventTable | None = getattr(world, "event_table", None)
     if tab is None:
         return []
-    return [(tab.events[e], int(state.ev_target[w, world.player, e]))
-            for e in np.nonzero(state.ev_pending[w])[0]]
+    c = world.player if city is None else city
+    return [(tab.events[e], int(state.ev_target[w, c, e])) for e in np.nonzero(state.ev_pending[w, c])[0]]
 
 
 def choice_reasons(world: World, state: State, city: int, event_id: str, option: int, w: int = 0) -> list[str]:
@@ -587,7 +597,7 @@ def choice_reasons(world: World, state: State, city: int, event_id: str, option:
     if tab is None or event_id not in tab.index:
         return [f"there is no event {event_id!r} in this scenario"]
     ev = tab.events[tab.index[event_id]]
-    if city != world.player or not state.ev_pending[w, ev.index]:
+    if not state.ev_pending[w, city, ev.index]:
         return [f"no decision on {ev.definition.title!r} is waiting"]
     if option >= len(ev.options):
         return [f"{ev.definition.title!r} has {len(ev.options)} options; there is no option {option}"]
@@ -600,12 +610,12 @@ def choice_reasons(world: World, state: State, city: int, event_id: str, option:
 def choice_mask(world: World, state: State, city: int, event_id: str, option: int) -> np.ndarray:
     """[W] bool: worlds where ``choice_reasons`` would allow the choice."""
     tab: EventTable | None = getattr(world, "event_table", None)
-    if tab is None or event_id not in tab.index or city != world.player:
+    if tab is None or event_id not in tab.index:
         return np.zeros(state.n_worlds, dtype=bool)
     ev = tab.events[tab.index[event_id]]
     if option >= len(ev.options):
         return np.zeros(state.n_worlds, dtype=bool)
-    mask = state.ev_pending[:, ev.index] & ~state.over
+    mask = state.ev_pending[:, city, ev.index] & ~state.over
     w = np.nonzero(mask)[0]
     if len(w):
         pairs = Pairs(w, np.full(len(w), city), state.ev_target[w, city, ev.index])
@@ -615,7 +625,7 @@ def choice_mask(world: World, state: State, city: int, event_id: str, option: in
 
 def choose(world: World, state: State, city: int, event_id: str, option: int,
            mask: np.ndarray | None = None) -> None:
-    """The player answers a pending event (where ``mask``, default every world where it waits)."""
+    """A city answers a pending event (where ``mask``, default every world where it waits)."""
     tab: EventTable = world.event_table  # type: ignore[attr-defined]
     ev = tab.events[tab.index[event_id]]
     on = choice_mask(world, state, city, event_id, option)
@@ -624,7 +634,7 @@ def choose(world: World, state: State, city: int, event_id: str, option: int,
     w = np.nonzero(on)[0]
     if not len(w):
         return
-    state.ev_pending[w, ev.index] = False
+    state.ev_pending[w, city, ev.index] = False
     pairs = Pairs(w, np.full(len(w), city), state.ev_target[w, city, ev.index])
     _resolve(world, state, ev, pairs, np.full(len(w), option))
 

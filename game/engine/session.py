@@ -414,15 +414,18 @@ class Session:
         return self.news[start:]
 
     # ----- events --------------------------------------------------------------------
-    def pending_events(self) -> list[dict]:
-        """The decisions waiting for the player this turn, as data for a modal:
-        ``key`` (pass it to ``choose``), ``title``, ``text``, ``severity``, and ``options``,
-        each with ``index``, ``label``, ``description``, ``offered`` (whether it can be
-        taken now), ``default`` (what happens if the turn ends without an answer) and
-        ``effects`` (what it will do, in plain words)."""
-        st, w, p = self.state, self.world, self.player
+    def pending_events(self, city: int | None = None) -> list[dict]:
+        """The decisions waiting for a player this turn (default: the player's city; in
+        hot-seat games, any city people play), as data for a modal: ``key`` (pass it to
+        ``choose``), ``title``, ``text``, ``severity``, ``firm`` and ``sector`` (what it is
+        about, if anything), and ``options``, each with ``index``, ``label``,
+        ``description``, ``offered`` (whether it can be taken now), ``default`` (what
+        happens if the turn ends without an answer) and ``effects`` (what it will do, in
+        plain words)."""
+        st, w = self.state, self.world
+        p = self.player if city is None else city
         out = []
-        for ev, target in events_mod.pending(w, st):
+        for ev, target in events_mod.pending(w, st, 0, p):
             names = events_mod.names_for(w, st, ev, target, p)
             pairs = events_mod.Pairs(np.array([0]), np.array([p]), np.array([target]))
             offer = events_mod.offered(w, st, ev, pairs)[0]
@@ -441,29 +444,32 @@ class Session:
                         "firm": names.get("firm"), "sector": names.get("sector"), "options": options})
         return out
 
-    def choose(self, event_key: str, option_index: int) -> None:
-        """Answer a pending event; raises Refused with the reasons when it cannot be taken.
-        The choice is logged like an action, so a replay makes it again."""
-        self.act(ChooseEvent(event=event_key, option=option_index))
+    def choose(self, event_key: str, option_index: int, city: int | None = None) -> None:
+        """Answer a pending event (for ``city`` in hot-seat games); raises Refused with the
+        reasons when it cannot be taken. The choice is logged like an action, so a replay
+        makes it again."""
+        self.act(ChooseEvent(event=event_key, option=option_index,
+                             city=None if city in (None, self.player) else city))
 
     def _announce_events(self, before: State) -> None:
-        st, w, p = self.state, self.world, self.player
+        st, w = self.state, self.world
         table = w.event_table
         if table is None:
             return
-        for ev in table.events:
-            e = ev.index
-            d = ev.definition
-            if before.ev_pending[0, e] and not st.ev_pending[0, e] and st.ev_choice[0, p, e] >= 0:
-                k = int(st.ev_choice[0, p, e])
-                names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
-                self._say("event", f"No answer on {events_mod.render(d.title, names)!r}: the city took "
-                          f"{events_mod.render(ev.options[k].label, names)!r}.", "info")
-            if st.ev_count[0, p, e] > before.ev_count[0, p, e]:
-                names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
-                waits = " A decision waits." if st.ev_pending[0, e] else ""
-                self._say("event", f"{events_mod.render(d.title, names)}: "
-                          f"{events_mod.render(d.text, names).strip()}{waits}", d.severity)
+        for p in self.humans:
+            for ev in table.events:
+                e = ev.index
+                d = ev.definition
+                if before.ev_pending[0, p, e] and st.ev_choice[0, p, e] >= 0:  # the turn ended unanswered
+                    k = int(st.ev_choice[0, p, e])
+                    names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
+                    self._say("event", f"No answer on {events_mod.render(d.title, names)!r}: the city took "
+                              f"{events_mod.render(ev.options[k].label, names)!r}.", "info", city=p)
+                if st.ev_count[0, p, e] > before.ev_count[0, p, e]:
+                    names = events_mod.names_for(w, st, ev, int(st.ev_target[0, p, e]), p)
+                    waits = " A decision waits." if st.ev_pending[0, p, e] else ""
+                    self._say("event", f"{events_mod.render(d.title, names)}: "
+                              f"{events_mod.render(d.text, names).strip()}{waits}", d.severity, city=p)
 
     def _open_turn(self) -> None:
         while len(self.log) <= self.state.turn:

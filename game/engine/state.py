@@ -164,7 +164,7 @@ class State:
     ev_choice: np.ndarray  # [W, C, E] int8 option last chosen (-1: none yet)
     ev_due: np.ndarray  # [W, C, E] int32 turn a queued event is due (-1: none)
     ev_due_target: np.ndarray  # [W, C, E] int32 the binding a queued event inherits (-1: none)
-    ev_pending: np.ndarray  # [W, E] bool: the player's decision on the event waits
+    ev_pending: np.ndarray  # [W, C, E] bool: a person's decision on the event waits
     flags: np.ndarray  # [W, C, G] bool
     mod_until: np.ndarray  # [W, C, M] int32 turn a temporary modifier is undone (-1: inactive)
     mod_target: np.ndarray  # [W, C, M] int32 firm slot or sector it changed (-1: the city)
@@ -240,7 +240,7 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
         "ev_choice": np.full((W, C, E), -1, dtype=np.int8),
         "ev_due": np.full((W, C, E), -1, dtype=np.int32),
         "ev_due_target": np.full((W, C, E), -1, dtype=np.int32),
-        "ev_pending": np.zeros((W, E), dtype=bool),
+        "ev_pending": np.zeros((W, C, E), dtype=bool),
         "flags": flags,
         "mod_until": np.full((W, C, M), -1, dtype=np.int32),
         "mod_target": np.full((W, C, M), -1, dtype=np.int32),
