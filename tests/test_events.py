@@ -548,3 +548,22 @@ def test_every_base_event_fires_in_some_seeded_run():
             seen |= {e.id for e in world.event_table.events if fired_any[e.index]}
     assert set(base.events) - seen == set()
     assert len(base.events) >= 30
+
+
+def test_in_hot_seat_every_person_gets_the_decision(content):
+    world = make_world(content, ["choice", "e-queued"], cities=[
+        c.model_copy(update={"archetype": "cautious"}) if c.id == "hillport" else c
+        for c in content.scenario("tutorial").cities])
+    s = Session.start(world, humans=[0, 1])
+    staged_state, a, b, _ = staged(world)
+    staged_state.turn = s.state.turn
+    staged_state.human[:] = s.state.human
+    s.state = staged_state
+    ev.step(world, s.state)
+    s._open_turn()
+    assert [p["key"] for p in s.pending_events()] == ["choice"]
+    [theirs] = s.pending_events(city=1)
+    assert theirs["text"] == "Bright Glass asks."  # Hillport's own firm
+    s.choose("choice", 0, city=1)
+    assert s.pending_events(city=1) == [] and [p["key"] for p in s.pending_events()] == ["choice"]
+    assert s.log[s.turn][-1] == {"kind": "choose_event", "event": "choice", "option": 0, "city": 1}

@@ -329,7 +329,7 @@ class AddEffect(_Target):
 
     op: Literal["add"]
     field: MetricName
-    value: float
+    value: float = Field(ge=-1e9, le=1e9)
     per: MetricName | None = Field(default=None, description="multiply value by this metric, e.g. city.gdp_bn")
 
 
@@ -346,7 +346,7 @@ class SetEffect(_Target):
 
     op: Literal["set"]
     field: MetricName
-    value: float
+    value: float = Field(ge=-1e9, le=1e9)
 
 
 class StakeEffect(Strict):
@@ -391,7 +391,7 @@ class ModifierEffect(_Target):
 
     op: Literal["modifier"]
     field: MetricName
-    add: float | None = None
+    add: float | None = Field(default=None, ge=-1e9, le=1e9)
     multiply: float | None = Field(default=None, gt=0, le=100)
     turns: int = Field(ge=1, le=40)
 

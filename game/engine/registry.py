@@ -87,7 +87,7 @@ class Metric:
 @dataclass(frozen=True)
 class FieldSpec:
     """A number effects may change: which state array holds it, how it is indexed, its
-    bounds, whether money moves through the ledger, and whether it stays where an effect
+    bounds (every field has finite ones, so no effect can overflow the state), whether money moves through the ledger, and whether it stays where an effect
     puts it (``lasting``) or drifts back on its own (then no temporary modifier on it)."""
 
     name: str
@@ -140,9 +140,9 @@ def writable(name: str, unit: str, meaning: str, array: str, index: str, lo: flo
 # ----- fields (writable, and readable as metrics) -----------------------------------------
 
 writable("city.treasury_bn", "¥ bn", "cash in the city's treasury; effects on it are booked in the "
-         "ledger as event money", "treasury", "wc", ledger="events")
-writable("city.debt_bn", "¥ bn", "bonds and platform debt the city owes", "debt", "wc", lo=0.0)
-writable("city.land_bank_ha", "ha", "developable land the city can still sell", "land_bank", "wc", lo=0.0)
+         "ledger as event money", "treasury", "wc", lo=-1e6, hi=1e6, ledger="events")
+writable("city.debt_bn", "¥ bn", "bonds and platform debt the city owes", "debt", "wc", lo=0.0, hi=1e6)
+writable("city.land_bank_ha", "ha", "developable land the city can still sell", "land_bank", "wc", lo=0.0, hi=1e6)
 writable("city.land_pressure", "share", "share of the land price lost to recent sales or a failed "
          "auction; fades by 40% a quarter", "land_pressure", "wc", lo=0.0, hi=0.95, lasting=False)
 writable("city.infrastructure", "index", "infrastructure index, 1.0 = ordinary", "infrastructure", "wc",
@@ -151,7 +151,7 @@ writable("city.credibility", "0..1", "how much investors trust the city's promis
          lo=0.05, hi=1.0)
 writable("city.patience", "0..1", "the province's patience with the city's debt; at 0 the province "
          "takes over (fiscal crisis)", "patience", "wc", lo=0.0, hi=1.0)
-writable("city.population_m", "million people", "residents", "population", "wc", lo=0.01)
+writable("city.population_m", "million people", "people who live in the city", "population", "wc", lo=0.01, hi=2000.0)
 
 writable("sector.demand_shock", "log points", "national demand shock of the sector; fades at the "
          "sector's shock persistence each quarter", "demand_shock", "ws", lo=-1.5, hi=1.5, lasting=False)
@@ -159,24 +159,24 @@ writable("sector.sentiment", "index", "investors' mood about the sector (1.0 = n
          "window is open at 1.0 and above; drifts toward the price index", "sentiment", "ws",
          lo=0.2, hi=3.0, lasting=False)
 writable("sector.other_capacity_bn", "¥ bn a year", "capacity held by the rest of the country "
-         "(outside the scenario's cities)", "other_capacity", "ws", lo=0.0)
+         "(outside the scenario's cities)", "other_capacity", "ws", lo=0.0, hi=1e7)
 writable("sector.chain_density", "0..1", "the city's supply-chain density in the sector; drifts "
          "toward what its firms support", "density", "wcs", lo=0.0, hi=1.0, lasting=False)
 writable("sector.suppliers_recruited", "0..0.5", "suppliers the city has courted for the sector",
          "recruited", "wcs", lo=0.0, hi=0.5)
 writable("sector.fund_bn", "¥ bn", "undeployed money in the city's guidance fund for the sector; "
-         "money added is a partner's, so the city's share of the fund falls", "fund_cash", "wcs", lo=0.0)
+         "money added is a partner's, so the city's share of the fund falls", "fund_cash", "wcs", lo=0.0, hi=1e6)
 
-writable("firm.cash_bn", "¥ bn", "the firm's cash; below zero it is in a cash crunch", "cash", "wf")
-writable("firm.debt_bn", "¥ bn", "the firm's bank debt", "firm_debt", "wf", lo=0.0)
+writable("firm.cash_bn", "¥ bn", "the firm's cash; below zero it is in a cash crunch", "cash", "wf", lo=-1e5, hi=1e5)
+writable("firm.debt_bn", "¥ bn", "the firm's bank debt", "firm_debt", "wf", lo=0.0, hi=1e5)
 writable("firm.capacity_bn", "¥ bn a year", "the firm's capacity, in output at the reference price",
-         "capacity_f", "wf", lo=0.0)
+         "capacity_f", "wf", lo=0.0, hi=1e5)
 writable("firm.yield", "0..0.95", "share of capacity the plant can use", "yield_f", "wf", lo=0.0, hi=0.95)
 writable("firm.quality", "0..1", "hidden strength of management and technology; weak firms burn cash",
          "quality", "wf", lo=0.0, hi=1.0)
 writable("firm.quality_signal", "0..1", "what due diligence shows of the firm's quality", "quality_signal",
          "wf", lo=0.0, hi=1.0)
-writable("firm.ask_bn", "¥ bn", "equity a prospect asks the city for", "ask", "wf", lo=0.0)
+writable("firm.ask_bn", "¥ bn", "equity a prospect asks the city for", "ask", "wf", lo=0.0, hi=1e5)
 writable("firm.offered_stake", "share", "stake a prospect offers for its whole ask", "offered_stake",
          "wf", lo=0.0, hi=0.9)
 writable("firm.profit_streak", "quarters", "profitable quarters in a row; an IPO needs 4 (and an open "
