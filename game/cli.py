@@ -33,6 +33,10 @@ def _world(content: Content, scenario_id: str):
 def cmd_play(args: argparse.Namespace) -> int:
     if getattr(args, "load", None):
         return _play_saved(args)
+    if getattr(args, "session", None):
+        from game.classroom.cli import cmd_play_session
+
+        return cmd_play_session(args)
     from game.tui.app import run_app  # Textual loads only for the game itself
 
     run_app(scenario=args.scenario, seed=args.seed, mods=_mod_dirs(args))
@@ -78,8 +82,13 @@ def _play_saved(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Re-run a save's actions from its seed; exit 0 when the result matches the save."""
+    from game.classroom.results import is_result_file
     from game.saves import SaveError, replay
 
+    if is_result_file(args.save):
+        from game.classroom.cli import cmd_replay_result
+
+        return cmd_replay_result(args)
     try:
         save, content, _ = _read_save_arg(args)
         result = replay(save, content)
@@ -320,12 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="world seed (default: the scenario's own)")
     play.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     play.add_argument("--load", metavar="NAME", help="continue a saved game (a save name or a file)")
+    play.add_argument("--session", metavar="CODE", help="start the world of a class's session code (e.g. HEFEI-25JPM)")
     play.add_argument("--saves", metavar="DIR", help="the save folder (default: $ARCHITECT_SAVES, "
                       "else saves/ in a checkout, else the user's data folder)")
     play.set_defaults(func=cmd_play)
 
     rep = sub.add_parser("replay", help="re-run a save's actions and check they reach the saved state")
-    rep.add_argument("save", metavar="SAVE", help="a save name in the save folder, or a save file")
+    rep.add_argument("save", metavar="SAVE", help="a save name in the save folder, a save file, or a result file")
     rep.add_argument("--saves", metavar="DIR", help="the save folder (as for play)")
     rep.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     rep.set_defaults(func=cmd_replay)
@@ -352,6 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
     bal.add_argument("--out", default="balance.md", help="where to write the report (default balance.md)")
     bal.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     bal.set_defaults(func=cmd_balance)
+
+    from game.classroom.cli import add_commands  # classroom new/demo/what-if, export, report, serve
+
+    add_commands(sub)
 
     hidden_mods = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
     mods = sub.add_parser("mods", help="tools for content packs: validate, schema, new, test, list, docs")

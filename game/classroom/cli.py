@@ -1,0 +1,362 @@
+"""The classroom commands of ``architect``: classroom new/demo/decisions/what-if, export,
+report, serve, and ``play --session`` / ``replay RESULT`` (wired in from game.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+import time
+from pathlib import Path
+
+from game.content.loader import Content
+
+
+def _content(args: argparse.Namespace) -> Content:
+    from game.cli import _content as cli_content  # the same packs as `architect play` loads
+
+    return cli_content(args)
+
+
+def _err(text: str) -> None:
+    print(f"architect: {text}", file=sys.stderr)
+
+
+def _decode(code: str, content: Content):
+    from game.classroom.codes import CodeError, decode
+
+    try:
+        return decode(code, content)
+    except CodeError as exc:
+        _err(f"session code {code!r}: {exc}")
+        return None
+
+
+# ----- classroom new / demo / decisions / what-if -------------------------------------------
+
+
+def cmd_classroom_new(args: argparse.Namespace) -> int:
+    from game.classroom.codes import MAX_SEED, new_code
+
+    content = _content(args)
+    if args.scenario not in content.scenarios:
+        _err(f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(content.scenarios))}")
+        return 2
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        _err(f"--seed must be between 0 and {MAX_SEED}")
+        return 2
+    code, seed = new_code(content, args.scenario, args.seed)
+    sc = content.scenario(args.scenario)
+    print(code)
+    print(f"\n{sc.name}, seed {seed}: {sc.turns} quarters from {sc.start_year} Q{sc.start_quarter}.")
+    print("Students type:")
+    print(f"    architect play --session {code}")
+    print("In a browser (run this on the teacher's computer, then open http://HOST:8000):")
+    print(f"    architect serve --session {code} --host 0.0.0.0")
+    print("At the end, each student hands in a result file:")
+    print(f"    architect export --session {code} --player \"NAME\" --out NAME.result.json")
+    print("and the class report is:")
+    print("    architect report RESULTS_FOLDER --out report/")
+    return 0
+
+
+def cmd_classroom_demo(args: argparse.Namespace) -> int:
+    from game.classroom.codes import encode
+    from game.classroom.sample import make_class
+
+    content = _content(args)
+    if args.scenario not in content.scenarios:
+        _err(f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(content.scenarios))}")
+        return 2
+    if not 1 <= args.students <= 500:
+        _err("--students must be between 1 and 500")
+        return 2
+    seed = args.seed if args.seed is not None else content.scenario(args.scenario).seed
+    code = encode(content, args.scenario, seed)
+    start = time.perf_counter()
+    paths = make_class(content, args.scenario, seed, args.students, args.out, code=code)
+    print(f"{len(paths)} results for {code} written to {args.out} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _read_result_arg(path: str):
+    from game.classroom.results import ResultError, read_result
+
+    try:
+        return read_result(path)
+    except ResultError as exc:
+        _err(str(exc))
+        return None
+
+
+def cmd_classroom_decisions(args: argparse.Namespace) -> int:
+    from game.classroom.whatif import result_decisions
+
+    result = _read_result_arg(args.result)
+    if result is None:
+        return 1
+    content = _content(args)
+    if result.payload.scenario not in content.scenarios:
+        _err(f"the scenario {result.payload.scenario!r} is not loaded")
+        return 1
+    for m in result_decisions(result, content):
+        print(f"turn {m.turn:>3} #{m.index}  {m.date}  {m.text}")
+    return 0
+
+
+def cmd_classroom_what_if(args: argparse.Namespace) -> int:
+    from game.classroom.whatif import Change, WhatIfError, what_if_result
+
+    result = _read_result_arg(args.result)
+    if result is None:
+        return 1
+    content = _content(args)
+    if result.payload.scenario not in content.scenarios:
+        _err(f"the scenario {result.payload.scenario!r} is not loaded")
+        return 1
+    action = None
+    text = args.action or args.insert
+    if text:
+        try:
+            action = json.loads(text)
+        except json.JSONDecodeError as exc:
+            _err(f"the new decision is not JSON ({exc.msg}); e.g. "
+                 "'{\"kind\": \"sell_land\", \"hectares\": 100}'")
+            return 2
+        if not isinstance(action, dict):
+            _err("the new decision must be a JSON object with a \"kind\"")
+            return 2
+    try:
+        wi = what_if_result(result, content, Change(args.turn, args.index, action, insert=bool(args.insert)))
+    except WhatIfError as exc:
+        _err(str(exc))
+        return 2
+    print(wi.summary())
+    print()
+    print(f"{'date':<8}{'GDP':>9}{'what if':>9}{'land':>7}{'what if':>9}{'treasury':>10}{'what if':>9}"
+          f"{'portfolio':>11}{'what if':>9}")
+    for r in wi.rows():
+        def cell(v, fmt):
+            return "—" if v is None else format(v, fmt)
+        print(f"{r['date']:<8}{cell(r['gdp'], ',.0f'):>9}{cell(r['gdp_what_if'], ',.0f'):>9}"
+              f"{cell(r['land_share'], '.0%'):>7}{cell(r['land_share_what_if'], '.0%'):>9}"
+              f"{cell(r['treasury'], ',.1f'):>10}{cell(r['treasury_what_if'], ',.1f'):>9}"
+              f"{cell(r['portfolio'], ',.1f'):>11}{cell(r['portfolio_what_if'], ',.1f'):>9}")
+    return 0
+
+
+# ----- play --session, export, replay RESULT ------------------------------------------------
+
+
+def cmd_play_session(args: argparse.Namespace) -> int:
+    """Start exactly the world a session code names."""
+    if getattr(args, "scenario", None) or getattr(args, "seed", None) is not None:
+        _err("--session names the scenario and the seed; leave out --scenario and --seed")
+        return 2
+    content = _content(args)
+    decoded = _decode(args.session, content)
+    if decoded is None:
+        return 1
+    from game.tui.app import run_app  # Textual loads only for the game itself
+
+    params = inspect.signature(run_app).parameters
+    extra = {}
+    if "content" in params:
+        extra["content"] = content
+    if "session_code" in params:  # the TUI may stamp saves and exports with it
+        extra["session_code"] = args.session
+    code = run_app(scenario=decoded.scenario_id, seed=decoded.seed, **extra)
+    return code or 0
+
+
+def _find_save(args: argparse.Namespace, content: Content):
+    """The save to export: --load, else the newest save of the session's world."""
+    from game.saves import SaveError, list_saves, read_save, resolve, save_arg
+
+    if args.load:
+        return read_save(resolve(save_arg(args.load), args.saves))
+    decoded = _decode(args.session, content)
+    if decoded is None:
+        return None
+    for info in list_saves(args.saves):
+        if not info.ok or info.scenario != decoded.scenario_id:
+            continue
+        try:
+            sf = read_save(info.path)
+        except SaveError:
+            continue
+        if sf.payload.seed == decoded.seed and sf.payload.meta.get("session_code", args.session) == args.session:
+            return sf
+    raise SaveError(f"no save of the session {args.session} ({decoded.scenario_id}, seed "
+                    f"{decoded.seed}) was found in the save folder; save the game first, or name "
+                    "the save with --load")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from game.classroom.results import ResultError, export_results
+    from game.saves import SaveError, load_game
+
+    if not args.load and not args.session:
+        _err("say which game to export: --load SAVE, or --session CODE for the newest save of that session")
+        return 2
+    content = _content(args)
+    try:
+        save = _find_save(args, content)
+        if save is None:
+            return 1
+        session = load_game(save.path, content=content)
+    except SaveError as exc:
+        _err(f"cannot open the save: {exc}")
+        return 1
+    meta = save.payload.meta
+    code = args.session or (meta.get("session_code") if isinstance(meta.get("session_code"), str) else None)
+    players = args.player or []
+    if not players:
+        name = meta.get("player") if isinstance(meta.get("player"), str) else save.payload.name
+        players = [name] if len(session.humans) == 1 else [
+            session.world.cities[c].name for c in session.humans]
+    try:
+        paths = export_results(session, args.out, players=players, code=code, content=content)
+    except ResultError as exc:
+        _err(str(exc))
+        return 1
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
+
+
+def cmd_replay_result(args: argparse.Namespace) -> int:
+    """`architect replay` given a result file: check it the way the class report does."""
+    from game.classroom.results import check_file
+
+    checked = check_file(args.save, _content(args))
+    name = Path(args.save).name
+    for text in checked.warnings:
+        print(f"warning: {text}", file=sys.stderr)
+    if checked.ok:
+        o = checked.outcome
+        print(f"OK: {name} ({checked.player}) replays to the recorded state: score {o['score']:.1f} "
+              f"({o['grade']})")
+        return 0
+    print(f"{checked.status.upper()}: {name}: {checked.message}")
+    return 1
+
+
+# ----- report, serve --------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.classroom.report import build_report, write_report
+    from game.classroom.results import find_results
+
+    content = _content(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        _err(f"no such file or folder: {missing[0]}")
+        return 2
+    if not find_results(args.paths):
+        _err("no result files found (they end in .result.json)")
+        return 1
+
+    def show(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rchecking {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    report = build_report(args.paths, content, progress=show)
+    paths = write_report(report, args.out)
+    s = report.summary()
+    print(f"{s['verified']} of {s['files']} results verified by replay, {s['flagged']} flagged; "
+          f"{report.seconds:.1f} s")
+    for sec in s["scenarios"]:
+        print(f"  {sec['name']}: {sec['students']} students, median score {sec['score_median']:.1f}")
+    for e in report.flagged:
+        print(f"  flagged: {e.checked.path.name if e.checked.path else '?'}: {e.checked.status}: "
+              f"{e.checked.message}")
+    for p in paths.values():
+        print(f"wrote {p}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from game.serve import make_server, play_command
+
+    if not 1 <= args.port <= 65535:
+        _err("--port must be between 1 and 65535")
+        return 2
+    mods = getattr(args, "mods", None) or []
+    if args.session:
+        content = _content(args)
+        if _decode(args.session, content) is None:
+            return 1
+    command = play_command(session=args.session, mods=mods)
+    if args.dry_run:
+        print(f"would serve {command!r} on http://{args.host}:{args.port}")
+        return 0
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Serving on {args.host}:{args.port}: anyone who can reach this computer can play.",
+              file=sys.stderr)
+    make_server(command, args.host, args.port).serve()
+    return 0
+
+
+# ----- wiring -----------------------------------------------------------------------------------
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    from game.serve import DEFAULT_HOST, DEFAULT_PORT
+
+    hidden = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
+
+    cls = sub.add_parser("classroom", help="session codes, a demo class, what-if for the debrief")
+    csub = cls.add_subparsers(dest="classroom_command", required=True)
+    new = csub.add_parser("new", help="print a session code for a scenario (every student gets the same world)")
+    new.add_argument("--scenario", required=True)
+    new.add_argument("--seed", type=int, help="the world's seed (default: a random one below 1024)")
+    new.add_argument("--mods", **hidden)
+    new.set_defaults(func=cmd_classroom_new)
+    demo = csub.add_parser("demo", help="play a made-up class and write its results (try the report first)")
+    demo.add_argument("--scenario", default="classroom")
+    demo.add_argument("--seed", type=int)
+    demo.add_argument("--students", type=int, default=30)
+    demo.add_argument("--out", required=True, metavar="DIR")
+    demo.add_argument("--mods", **hidden)
+    demo.set_defaults(func=cmd_classroom_demo)
+    dec = csub.add_parser("decisions", help="list a result's decisions (turn and number, for what-if)")
+    dec.add_argument("result", metavar="RESULT")
+    dec.add_argument("--mods", **hidden)
+    dec.set_defaults(func=cmd_classroom_decisions)
+    wif = csub.add_parser("what-if", help="change or remove one decision of a result and replay the seed")
+    wif.add_argument("result", metavar="RESULT")
+    wif.add_argument("--turn", type=int, required=True)
+    wif.add_argument("--index", type=int, required=True, help="the decision's number in that turn (from `decisions`)")
+    how = wif.add_mutually_exclusive_group(required=True)
+    how.add_argument("--remove", action="store_true", help="take the decision out")
+    how.add_argument("--action", metavar="JSON", help="replace it with this action")
+    how.add_argument("--insert", metavar="JSON", help="add this action before it")
+    wif.add_argument("--mods", **hidden)
+    wif.set_defaults(func=cmd_classroom_what_if)
+
+    exp = sub.add_parser("export", help="write a result file (for the class report) from a save")
+    exp.add_argument("--load", metavar="SAVE", help="a save name or file")
+    exp.add_argument("--session", metavar="CODE", help="the session code (default save: the newest of that world)")
+    exp.add_argument("--player", action="append", metavar="NAME",
+                     help="the player's name (hot-seat: once per player, in order)")
+    exp.add_argument("--out", required=True, metavar="FILE", help="a .result.json file, or a folder")
+    exp.add_argument("--saves", metavar="DIR", help="the save folder (as for play)")
+    exp.add_argument("--mods", **hidden)
+    exp.set_defaults(func=cmd_export)
+
+    rep = sub.add_parser("report", help="check a class's result files by replay and write the class report")
+    rep.add_argument("paths", nargs="+", metavar="FILES_OR_DIR")
+    rep.add_argument("--out", required=True, metavar="DIR")
+    rep.add_argument("--mods", **hidden)
+    rep.set_defaults(func=cmd_report)
+
+    srv = sub.add_parser("serve", help="play in a browser (textual-serve); binds 127.0.0.1 unless --host")
+    srv.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this computer only)")
+    srv.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    srv.add_argument("--session", metavar="CODE", help="every browser starts this session's world")
+    srv.add_argument("--dry-run", action="store_true", help="print what would be served and stop")
+    srv.add_argument("--mods", **hidden)
+    srv.set_defaults(func=cmd_serve)
