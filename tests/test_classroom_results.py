@@ -210,3 +210,13 @@ def test_the_file_is_canonical_json_with_its_checksum(exported):
     doc = json.loads(exported.read_text())
     assert doc["format"] == R.FORMAT and doc["format_version"] == R.FORMAT_VERSION
     assert doc["checksum"] == "sha256:" + hashlib.sha256(canonical(doc["payload"])).hexdigest()
+
+
+def test_a_game_that_fails_during_a_replay_is_not_called_cheating(exported, content, monkeypatch):
+    def broken(self):
+        raise ValueError("engine bug")
+
+    monkeypatch.setattr(Session, "end_turn", broken)
+    checked = R.check_file(exported, content)
+    assert checked.status == R.UNVERIFIABLE
+    assert "the game failed while replaying" in checked.message and "engine bug" in checked.message

@@ -139,6 +139,19 @@ def _mean(values: Sequence[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
 
 
+def _with_unit(value: float, unit: str) -> str:
+    """A real figure in the words of the game (units from shared/data/history.md)."""
+    if unit == "bn_RMB":
+        return f"¥{value:,.1f} bn"
+    if unit == "trn_RMB":
+        return f"¥{value:,.2f} trillion"
+    if unit == "pct":
+        return f"{value:,.1f}%"
+    if unit == "x":
+        return f"{value:,.1f}x"
+    return f"{value:,.2f} {unit.replace('_', ' ')}"
+
+
 def _render(text: str, names: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: names.get(m.group(1), "the city"), text).strip()
 
@@ -173,7 +186,7 @@ class Section:
             "land_share_start": self.world.cities[self.world.player].land_share,
             "land_share_end_median": _median([e.checked.outcome["land_share_end"] for e in self.entries]),
             "turns": self.world.turns, "start": self.world.date_label(0),
-            "end": self.world.date_label(self.world.turns),
+            "end": self.world.date_label(max(self.world.turns - 1, 0)),  # the last quarter played
         }
 
     def strategies(self) -> list[dict[str, Any]]:
@@ -234,11 +247,12 @@ class Section:
                 vals = [v for e in self.entries if (v := self._value_at_year_end(e, h.year, metric)) is not None]
                 game_value = _median(vals) * scale if vals else None
             label = h.label or f"{h.metric} {h.year}"
+            real = _with_unit(h.value, h.unit)
             if game_value is None:
-                text = f"{label}: {h.value:,.2f} {h.unit} in reality."
+                text = f"{label}: {real} in reality."
             else:
-                text = (f"{label}: {h.value:,.1f} in reality; the class median at the end of {h.year} "
-                        f"was {game_value:,.1f} {unit}.")
+                text = (f"{label}: {real} in reality; the class median at the end of {h.year} "
+                        f"was {_with_unit(game_value, 'pct' if unit == '%' else 'bn_RMB')}.")
             rows.append({"label": label, "year": h.year, "real": h.value, "unit": h.unit,
                          "class_median": game_value, "text": text})
         return rows
