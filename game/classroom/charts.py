@@ -39,6 +39,14 @@ def _nice_max(value: float) -> float:
     return 10 * exp
 
 
+def _nice_top(value: float, ticks: int = 4) -> float:
+    """The smallest top of the axis above ``value`` whose ``ticks`` steps are round numbers."""
+    raw = value / ticks
+    exp = 10 ** math.floor(math.log10(raw))
+    step = next(m * exp for m in (1, 1.5, 2, 2.5, 5, 10) if raw <= m * exp)
+    return step * ticks
+
+
 def _scale(lo: float, hi: float, a: float, b: float):
     span = (hi - lo) or 1.0
     return lambda v: a + (v - lo) / span * (b - a)
@@ -94,20 +102,27 @@ def histogram(values: Sequence[float], title: str, x_label: str = "score",
 
 def lines(series: Sequence[tuple[str, Sequence[float], Sequence[float]]], title: str,
           x_label: str, y_label: str, median: tuple[Sequence[float], Sequence[float]] | None = None,
-          percent: bool = False, x_ticks: Sequence[tuple[float, str]] = ()) -> str:
-    """One thin line per (label, xs, ys); an optional dashed median line on top."""
+          percent: bool = False, x_ticks: Sequence[tuple[float, str]] = (),
+          from_zero: bool = True) -> str:
+    """One thin line per (label, xs, ys); an optional dashed median line on top. Without
+    ``from_zero`` the axis starts at a round number below the lowest value."""
     xs_all = [x for _, xs, _ in series for x in xs] or [0.0, 1.0]
     ys_all = [y for _, _, ys in series for y in ys if math.isfinite(y)] or [0.0, 1.0]
     x_lo, x_hi = min(xs_all), max(max(xs_all), min(xs_all) + 1)
     y_lo = min(0.0, min(ys_all))
-    y_hi = _nice_max(max(ys_all)) if max(ys_all) > 0 else 1.0
+    y_hi = _nice_top(max(ys_all)) if max(ys_all) > 0 else 1.0
+    if not from_zero and max(ys_all) > min(ys_all) > 0:
+        step = _nice_top(max(ys_all) - min(ys_all)) / 4
+        y_lo = math.floor(min(ys_all) / step) * step
+        y_hi = y_lo + _nice_top(max(ys_all) - y_lo)
     parts = _open(title)
     fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.0f}")
     _axes(parts, x_label, y_label, y_lo, y_hi, fmt)
     sx = _scale(x_lo, x_hi, LEFT, WIDTH - RIGHT)
     sy = _scale(y_lo, y_hi, HEIGHT - BOTTOM, TOP)
     for x, text in x_ticks:
-        parts.append(f'<text x="{sx(x):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" '
+        anchor = "end" if sx(x) > WIDTH - RIGHT - 12 else "middle"
+        parts.append(f'<text x="{sx(x):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="{anchor}" '
                      f'fill="{INK}">{escape(text)}</text>')
     for label, xs, ys in series:
         pts = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys, strict=False) if math.isfinite(y))
@@ -142,7 +157,8 @@ def scatter(points: Sequence[tuple[str, float, float, str]], title: str, x_label
         parts.append(f'<line x1="{sx(0):.1f}" y1="{sy(0):.1f}" x2="{sx(hi):.1f}" y2="{sy(hi):.1f}" '
                      f'stroke="{INK}" stroke-dasharray="4 3"><title>break-even: worth what it cost'
                      "</title></line>")
-    order = list(groups) or sorted({p[3] for p in points})
+    present = {p[3] for p in points}
+    order = [g for g in groups if g in present] or sorted(present)
     shapes = ("circle", "square", "diamond", "triangle", "cross", "ring")
     for label, x, y, group in points:
         k = order.index(group) % len(PALETTE) if group in order else 0

@@ -397,7 +397,7 @@ class Section:
                                        "quarter", "land share", median=self.median_series("land_share"),
                                        percent=True, x_ticks=ticks),
             "gdp": charts.lines(self.series("gdp"), "GDP (¥ bn a year), by student", "quarter", "¥ bn",
-                                median=self.median_series("gdp"), x_ticks=ticks),
+                                median=self.median_series("gdp"), x_ticks=ticks, from_zero=False),
             "portfolio": charts.scatter(points, "Portfolio: invested against worth (stakes + exits)",
                                         "invested, ¥ bn", "worth now + cash from exits, ¥ bn",
                                         groups=[g for g, _ in groups]),
