@@ -372,14 +372,24 @@ class Section:
         return rows
 
     def _milestones(self) -> list[dict[str, Any]]:
-        """The scenario's milestone prompts, when the scenario schema has them."""
+        """The scenario's milestone prompts, once the scenario schema has them: each with a
+        ``prompt``, optional ``teacher_notes``, ``title`` and ``lesson`` (a key of LESSONS),
+        and when it comes: ``turn``, or ``year`` and ``quarter``, at the top level or in
+        ``when``; a milestone set by a condition has neither and is listed without a date."""
         out = []
+        titles = {key: title for key, title, _ in LESSONS}
         for m in getattr(self.world.scenario, "milestones", None) or []:
             data = m.model_dump() if hasattr(m, "model_dump") else dict(m)
-            when = data.get("turn")
-            date = self.world.date_label(when) if isinstance(when, int) else data.get("date") or data.get("when")
-            out.append({"date": date, "prompt": data.get("prompt", ""),
-                        "teacher_notes": data.get("teacher_notes", ""), **data})
+            when = data.get("when") if isinstance(data.get("when"), dict) else data
+            if isinstance(when.get("turn"), int):
+                date = self.world.date_label(when["turn"])
+            elif isinstance(when.get("year"), int):
+                date = f"{when['year']} Q{when.get('quarter') or 1}"
+            else:
+                date = "when its condition holds"
+            out.append({"id": data.get("id", ""), "date": date, "title": data.get("title", ""),
+                        "prompt": data.get("prompt", ""), "teacher_notes": data.get("teacher_notes", ""),
+                        "lesson": titles.get(data.get("lesson", ""), "")})
         return out
 
     # ----- charts -----
@@ -548,6 +558,11 @@ def _num(x: Any, fmt: str = ",.1f") -> str:
     return format(x, fmt) if isinstance(x, int | float) and not isinstance(x, bool) else str(x)
 
 
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def report_markdown(report: ClassReport) -> str:
     out = [f"# Class report — Industrial Architect {report.game_version}", "",
            f"{len(report.entries)} result files: {len(report.entries) - len(report.flagged)} verified by "
@@ -568,7 +583,7 @@ def report_markdown(report: ClassReport) -> str:
                 "debt ratio | invested | worth + exits | failed firms |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         rows = [r for r in report.rows() if r["status"] == VERIFIED and r["scenario"] == sec.scenario_id]
         for i, r in enumerate(rows, 1):
-            out.append(f"| {i} | {r['player']} | {r['score']:.1f} | {r['grade']}{' (crisis)' if r['crisis'] else ''} | "
+            out.append(f"| {i} | {_md(r['player'])} | {r['score']:.1f} | {r['grade']}{' (crisis)' if r['crisis'] else ''} | "
                        f"{r['strategy']} | {r['gdp_growth_pa']:.1%} | {_pct(r['land_share_end'])} | "
                        f"{r['debt_ratio']:.2f} | {r['invested']:,.1f} | {r['portfolio'] + r['realised']:,.1f} | "
                        f"{r['failed_firms']} |")
@@ -594,7 +609,9 @@ def report_markdown(report: ClassReport) -> str:
         if d["events"]:
             out += ["", "Decisions the class faced:", ""] + [f"- {r['text']}" for r in d["events"]]
         if d["milestones"]:
-            out += ["", "Milestones:", ""] + [f"- {r['date']}: {r['prompt']}" for r in d["milestones"]]
+            out += ["", "Milestones (the pauses for discussion):", ""] + [
+                f"- {r['date']}: {r['prompt']}" + (f" *Teacher's note:* {r['teacher_notes']}" if r["teacher_notes"] else "")
+                for r in d["milestones"]]
         out += ["", "### The seven lessons in your class's numbers", ""]
         for i, r in enumerate(d["lessons"], 1):
             out += [f"{i}. **{r['title']}.** {r['finding']} *Ask:* {r['question']}"]
@@ -604,7 +621,8 @@ def report_markdown(report: ClassReport) -> str:
                 "| file | player | problem |", "|---|---|---|"]
         for e in report.flagged:
             name = e.checked.path.name if e.checked.path else "?"
-            out.append(f"| {name} | {e.checked.player or '?'} | {e.checked.status}: {e.checked.message} |")
+            out.append(f"| {_md(name)} | {_md(e.checked.player or '?')} | {e.checked.status}: "
+                       f"{_md(e.checked.message)} |")
         out.append("")
     return "\n".join(out)
 

@@ -199,6 +199,12 @@ def what_if(world: World, seed: int, humans: list[int], log: list[list[dict[str,
                   base.session.hash(), alt.session.hash(), skipped, ended)
 
 
+def session_decisions(session: Session, city: int | None = None) -> list[Move]:
+    """The decisions of a game in the TUI that a what-if can change."""
+    return decisions(session.world, int(session.state.seed), session.humans, session.log,
+                     session.turn, city)
+
+
 def what_if_session(session: Session, change: Change, city: int | None = None) -> WhatIf:
     """What if, for a game in the TUI (the end report, or mid-game)."""
     return what_if(session.world, int(session.state.seed), session.humans, session.log,
