@@ -32,6 +32,7 @@ from game.engine.world import World
 
 INVEST_KINDS = ("invest_equity", "rescue_firm", "create_fund")
 CHAIN_KINDS = ("recruit_suppliers", "build_infrastructure", "grant_land")
+EVENTS_SHOWN = 10  # in the written report; the data keeps them all
 LITTLE_INVESTED = 0.02  # of starting GDP: below this, a land seller is "land-heavy"
 DECISIONS = ("pass", "choose_event")
 STRATEGIES = ("industrial", "herd", "land-heavy", "passive", "mixed")
@@ -153,7 +154,8 @@ def _with_unit(value: float, unit: str) -> str:
 
 
 def _render(text: str, names: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: names.get(m.group(1), "the city"), text).strip()
+    out = re.sub(r"\{(\w+)\}", lambda m: names.get(m.group(1), "the city"), text)
+    return " ".join(out.split())
 
 
 @dataclass
@@ -301,28 +303,39 @@ class Section:
         return rows
 
     def _events(self) -> list[dict[str, Any]]:
-        """How the class answered each event (as each student saw it), with mean scores."""
+        """How the class answered each event, with mean scores, most answered first. An event
+        that named different firms in different games is titled generically."""
         city = self.world.cities[self.world.player].name
-        tallies: dict[tuple[str, str], Counter] = {}
-        scores: dict[tuple[str, str, str], list[float]] = {}
+        titles: dict[str, Counter] = {}
+        tallies: dict[str, Counter] = {}
+        scores: dict[tuple[str, str], list[float]] = {}
         for e in self.entries:
             for m in e.moves:
                 if m.kind != "choose_event":
                     continue
                 eid, k = str(m.data.get("event")), int(m.data.get("option", 0))
                 ev = self.content.events.get(eid)
-                title = m.title or (_render(ev.title, {"my_city": city}) if ev else eid)
-                label = m.choice or (_render(ev.options[k].label, {"my_city": city})
-                                     if ev and k < len(ev.options) else f"option {k + 1}")
-                tallies.setdefault((eid, title), Counter())[label] += 1
-                scores.setdefault((eid, title, label), []).append(e.checked.outcome["score"])
+                names = {"my_city": city, "firm": "a firm", "sector": "", "city": "a city"}
+                titles.setdefault(eid, Counter())[m.title or (_render(ev.title, names) if ev else eid)] += 1
+                label = (_render(ev.options[k].label, names) if ev and k < len(ev.options)
+                         else m.choice or f"option {k + 1}")
+                tallies.setdefault(eid, Counter())[label] += 1
+                scores.setdefault((eid, label), []).append(e.checked.outcome["score"])
         rows = []
-        for (eid, title), tally in sorted(tallies.items(), key=lambda kv: -sum(kv[1].values())):
-            options = [{"option": label, "students": n, "score_mean": _mean(scores[(eid, title, label)])}
+        for eid, tally in sorted(tallies.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+            ev = self.content.events.get(eid)
+            if len(titles[eid]) == 1:
+                title = next(iter(titles[eid]))
+            else:
+                names = {"my_city": city, "firm": "a firm", "sector": "", "city": "a city"}
+                title = _render(ev.title, names) if ev else eid
+                title = title[:1].upper() + title[1:]
+            options = [{"option": label, "students": n, "score_mean": _mean(scores[(eid, label)])}
                        for label, n in tally.most_common()]
             text = f"{title}: " + "; ".join(f"{o['students']} chose “{o['option']}” (mean score "
                                              f"{o['score_mean']:.0f})" for o in options) + "."
-            rows.append({"event": eid, "title": title, "options": options, "text": text})
+            rows.append({"event": eid, "title": title, "options": options,
+                         "answers": sum(tally.values()), "text": text})
         return rows
 
     def _split(self, name: str, test: Callable[[Entry], bool], metric: str = "score") -> dict[str, Any]:
@@ -607,7 +620,10 @@ def report_markdown(report: ClassReport) -> str:
         if d["firms"]:
             out += ["", "The firms' real stories:", ""] + [f"- {r['text']}" for r in d["firms"]]
         if d["events"]:
-            out += ["", "Decisions the class faced:", ""] + [f"- {r['text']}" for r in d["events"]]
+            out += ["", "Decisions the class faced (most answered first):", ""]
+            out += [f"- {r['text']}" for r in d["events"][:EVENTS_SHOWN]]
+            if len(d["events"]) > EVENTS_SHOWN:
+                out.append(f"- and {len(d['events']) - EVENTS_SHOWN} more events answered by fewer students.")
         if d["milestones"]:
             out += ["", "Milestones (the pauses for discussion):", ""] + [
                 f"- {r['date']}: {r['prompt']}" + (f" *Teacher's note:* {r['teacher_notes']}" if r["teacher_notes"] else "")
@@ -703,8 +719,10 @@ def report_html(report: ClassReport) -> str:
             parts.append("<h4>The firms' real stories</h4><ul>"
                          + "".join(f"<li>{escape(r['text'])}</li>" for r in d["firms"]) + "</ul>")
         if d["events"]:
-            parts.append("<h4>Decisions the class faced</h4><ul>"
-                         + "".join(f"<li>{escape(r['text'])}</li>" for r in d["events"]) + "</ul>")
+            parts.append("<h4>Decisions the class faced (most answered first)</h4><ul>"
+                         + "".join(f"<li>{escape(r['text'])}</li>" for r in d["events"][:EVENTS_SHOWN])
+                         + (f"<li>and {len(d['events']) - EVENTS_SHOWN} more events answered by fewer "
+                            "students.</li>" if len(d["events"]) > EVENTS_SHOWN else "") + "</ul>")
         if d["milestones"]:
             parts.append("<h4>Milestones</h4><ul>" + "".join(
                 f"<li>{escape(str(r['date']))}: {escape(str(r['prompt']))}</li>" for r in d["milestones"]) + "</ul>")
