@@ -363,7 +363,8 @@ class Section:
                         self._split("horizon", lambda e: any(m.kind in INVEST_KINDS and m.sector in long_sectors
                                                              for m in e.moves))),
             "rescue": ("rescued a firm", self._split("rescue", lambda e: e.counts["rescue_firm"] > 0, "moic")),
-            "herd": ("herded into the hottest sector", self._split("herd", lambda e: e.strategy == "herd")),
+            "herd": ("herded into the sector the other cities were building in",
+                     self._split("herd", lambda e: e.strategy == "herd")),
             "exits": ("sold a stake", self._split("exits", lambda e: e.counts["sell_stake"] > 0, "realised")),
             "debt": ("borrowed the most (top third by debt ratio)",
                      self._split("debt", lambda e: e.checked.outcome["debt_ratio"] >= top_debt > 0)),
