@@ -107,3 +107,20 @@ def test_the_loader_knows_exactly_the_registry(content):
         text = e.model_dump_json()
         used |= set(re.findall(r'"(?:metric|field|per|by)":"([a-z]+\.[a-z0-9_]+)"', text))
     assert used and used <= set(METRICS)
+
+
+def test_derived_metrics_agree_with_the_engines_own_formulas(hefei, played):
+    """The registry reads only the worlds asked for; it must agree with the whole-batch
+    functions of the tick and the actions."""
+    from game.engine import actions, arrays, tick
+    from game.engine.world import PRODUCING
+
+    W, C, F = played.n_worlds, hefei.n_cities, hefei.n_firms
+    x = Ctx(hefei, played, np.arange(W)[:, None], np.arange(C)[None, :])
+    np.testing.assert_allclose(METRICS["city.land_share"].get(x), np.clip(tick.land_share(played), 0, 1))
+    np.testing.assert_allclose(METRICS["city.debt_ratio"].get(x), tick.debt_ratio(played))
+    np.testing.assert_allclose(METRICS["city.portfolio_bn"].get(x), tick.portfolio_value(played))
+    producing = arrays.by_city(played.firm_city, np.isin(played.stage, PRODUCING).astype(float), C)
+    np.testing.assert_allclose(METRICS["city.firms_producing"].get(x), producing)
+    xf = Ctx(hefei, played, np.arange(W)[:, None], np.zeros((1, 1), dtype=int), np.arange(F)[None, :])
+    np.testing.assert_allclose(METRICS["firm.rescue_need_bn"].get(xf), actions.rescue_need(played, np.arange(F)))

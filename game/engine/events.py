@@ -27,6 +27,7 @@ hot-seat games others) gets decisions; the computer's cities answer at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,11 @@ class CEvent:
     pick: str
     by: Any
     trigger: Any
+    game_trigger: Any  # the part that reads only game.* metrics: the same in every world
+    world_trigger: Any  # the part of the trigger that does not depend on the scope's candidates
+    cand_trigger: Any  # the part that does (None: nothing)
+    once: bool
+    cooldown: int
     cities: str  # "player" (cities people play), "rivals" (the computer's) or "all"
     effects: tuple[CEffect, ...]
     options: tuple[COption, ...]
@@ -130,6 +136,16 @@ class EventTable:
     flags: tuple[str, ...]
     n_modifiers: int
     modifier_spec: tuple[tuple[FieldSpec, bool], ...] = field(default=())  # (field, multiply) by modifier
+
+    @cached_property
+    def people_events(self) -> np.ndarray:
+        """Events with a chance each quarter that are evaluated for cities people play."""
+        return np.nonzero((self.p > 0) & self.for_people)[0]
+
+    @cached_property
+    def computer_events(self) -> np.ndarray:
+        """Events with a chance each quarter that are evaluated for the computer's cities."""
+        return np.nonzero((self.p > 0) & self.for_computer)[0]
 
     @property
     def n(self) -> int:
@@ -184,12 +200,15 @@ class _Compiler:
             cand = np.array([-1], dtype=np.int64)
         options = tuple(self._option(o, kind) for o in d.options)
         by = METRICS[scope.by].get if scope and scope.by else None
+        trigger = self._cond(d.trigger) if d.trigger is not None else None
+        world_part, cand_part = _split(trigger, kind)
+        game_part, world_part = _split_game(world_part)
         return CEvent(
             index=i, id=d.id, definition=d, scope=kind, candidates=cand.astype(np.int64), stage_ok=stage_ok,
             where=scope.where if scope else "own", held=scope.held if scope else None,
             pick=scope.pick if scope else "first", by=by,
-            trigger=self._cond(d.trigger) if d.trigger is not None else None,
-            cities=d.cities,
+            trigger=trigger, game_trigger=game_part, world_trigger=world_part, cand_trigger=cand_part,
+            once=d.once, cooldown=d.cooldown, cities=d.cities,
             effects=tuple(e for e in (self._effect(x, kind) for x in d.effects) if e is not None),
             options=options, ai_default=d.ai_default, rival_choice=dict(d.rival_choice))
 
@@ -286,6 +305,62 @@ class _Compiler:
         op = "add" if isinstance(x, AddEffect) else "multiply" if isinstance(x, MultiplyEffect) else "set"
         assert isinstance(x, AddEffect | MultiplyEffect | SetEffect)
         return CEffect(op, spec=spec, value=float(x.value), per=per, fixed_f=f, fixed_s=s)
+
+
+def _independent(node: Any) -> bool:
+    """Whether a condition reads nothing of the scope's candidates (game and city metrics,
+    flags, or metrics of a firm or sector named in the condition itself)."""
+    kind = node[0]
+    if kind in ("all", "any"):
+        return all(_independent(n) for n in node[1])
+    if kind == "not":
+        return _independent(node[1])
+    if kind in ("cmp", "between"):
+        get, f, s = node[1], node[-2], node[-1]
+        scope = next((m.scope for m in METRICS.values() if m.get is get), "firm")
+        return scope in ("game", "city") or (scope == "sector" and s is not None) or f is not None
+    return True
+
+
+def _game_only(node: Any) -> bool:
+    kind = node[0]
+    if kind in ("all", "any"):
+        return all(_game_only(n) for n in node[1])
+    if kind == "not":
+        return _game_only(node[1])
+    if kind in ("cmp", "between"):
+        return next((m.scope for m in METRICS.values() if m.get is node[1]), "firm") == "game"
+    return kind == "false"
+
+
+def _split_game(world: Any) -> tuple[Any, Any]:
+    """(game-level part, the rest) of a world-level trigger: the game-level part is checked
+    once a quarter for every world at once (a year window rules the event out cheaply)."""
+    if world is None:
+        return None, None
+    parts = list(world[1]) if world[0] == "all" else [world]
+    game = [p for p in parts if _game_only(p)]
+    rest = [p for p in parts if not _game_only(p)]
+
+    def join(ps: list[Any]) -> Any:
+        return None if not ps else ps[0] if len(ps) == 1 else ("all", tuple(ps))
+    return join(game), join(rest)
+
+
+def _split(trigger: Any, kind: str) -> tuple[Any, Any]:
+    """(world-level part, candidate-level part) of a trigger, so the cheap part can rule out
+    worlds before the scope's candidates are looked at."""
+    if trigger is None:
+        return None, None
+    if kind == "none":
+        return trigger, None
+    parts = list(trigger[1]) if trigger[0] == "all" else [trigger]
+    world = [p for p in parts if _independent(p)]
+    cand = [p for p in parts if not _independent(p)]
+
+    def join(ps: list[Any]) -> Any:
+        return None if not ps else ps[0] if len(ps) == 1 else ("all", tuple(ps))
+    return join(world), join(cand)
 
 
 def _chance(d: EventDef) -> float:
@@ -389,52 +464,146 @@ def step(world: World, state: State) -> None:
     if t >= world.turns:
         return  # the game is over: nothing is left to decide
     live = ~state.over
-    u = state.noise.event_uniform[:, t, :]  # [W, E]
-    shift = (PHI * np.arange(world.n_cities))[None, :, None]
-    gate = ((u[:, None, :] + shift) % 1.0) < tab.p[None, None, :]
-    people = state.human[:, :, None]
-    gate &= (people & tab.for_people[None, None, :]) | (~people & tab.for_computer[None, None, :])
-    gate &= live[:, None, None]
-    gate &= (state.ev_count == 0) | ~tab.once[None, None, :]
-    gate &= (t - state.ev_last) >= tab.cooldown[None, None, :]
-    gate &= ~state.ev_pending
-    due = (state.ev_due == t) & live[:, None, None]
-    todo = np.nonzero((gate | due).any(axis=(0, 1)))[0]
-    for e in todo:
-        _try(world, state, tab.events[e], gate[:, :, e], due[:, :, e])
+    n_w, n_c = state.n_worlds, world.n_cities
+    # the dice: one uniform per world, quarter and event, shifted by the golden ratio per
+    # city (frac(u + PHI c) < p); laid out [event, city, world] so writes are contiguous
+    gate = np.zeros((tab.n, n_c, n_w), dtype=bool)
+    u = state.noise.event_uniform[:, t, :].T  # [E, W]
+    for c in range(n_c):
+        human = state.human[:, c]
+        shift = np.float32((PHI * c) % 1.0)
+        for cols, who in ((tab.people_events, human), (tab.computer_events, ~human)):
+            on = who & live
+            if len(cols) and on.any():
+                x = u[cols] + shift
+                x -= x >= 1.0
+                gate[cols, c, :] = (x < tab.p[cols, None]) & on[None, :]
+    rolled = np.nonzero(gate.any(axis=(1, 2)))[0]
+    if len(rolled):  # once, cooldown and open decisions, for every event the dice chose at once
+        sub = gate[rolled]
+        sub &= ~state.ev_pending[:, :, rolled].transpose(2, 1, 0)
+        sub &= ((t - state.ev_last[:, :, rolled]) >= tab.cooldown[rolled]).transpose(2, 1, 0)
+        once = tab.once[rolled]
+        if once.any():
+            sub[once] &= (state.ev_count[:, :, rolled[once]] == 0).transpose(2, 1, 0)
+        gate[rolled] = sub
+    everywhere = Ctx(world, state, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    todo = {int(e) for e in rolled if gate[e].any()}
+    due_any = state.ev_due == t
+    due_events = set(np.nonzero(due_any.any(axis=(0, 1)))[0].tolist()) if (state.ev_due >= 0).any() else set()
+    for e in sorted(todo | due_events):  # in order of id
+        ev = tab.events[e]
+        due = due_any[:, :, e] & live[:, None] if e in due_events else None
+        if ev.game_trigger is not None and not np.all(_holds(ev.game_trigger, everywhere)):
+            if due is not None:  # a queued event whose trigger fails is dropped
+                state.ev_due[:, :, e] = np.where(due, -1, state.ev_due[:, :, e])
+            continue
+        _try(world, state, ev, gate[e].T, due)
 
 
-def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray) -> None:
+def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray | None) -> None:
+    """Fire ``ev`` where its dice came up (``gate`` [W, C], bookkeeping already applied) or
+    where it is due from a queue (``due`` [W, C] or None), if its scope and trigger hold."""
     e = ev.index
     t = state.turn
-    either = gate | due
+    either = gate if due is None else gate | due
     w = np.nonzero(either.any(axis=1))[0]
     cities = np.nonzero(either.any(axis=0))[0]  # only the cities concerned somewhere
     g = gate[w][:, cities]
-    d = due[w][:, cities]
-    if d.any():
+    if due is None:
+        d = np.zeros_like(g)
+    else:
         cell = (w[:, None], cities[None, :], e)
+        d = due[w][:, cities]
         state.ev_due[cell] = np.where(d, -1, state.ev_due[cell])
         waiting = d & state.ev_pending[cell]
         if waiting.any():  # a person has not answered the last one yet: a quarter later
             rows = np.nonzero(waiting)
             state.ev_due[w[rows[0]], cities[rows[1]], e] = t + 1
             d = d & ~waiting
+    ok = g | d
+    if ev.scope == "firm" and ok.any():  # worlds with no firm at an allowed stage are out at once
+        ok = ok & ev.stage_ok[state.stage[w][:, ev.candidates]].any(axis=1)[:, None]
+    if ev.world_trigger is not None and ok.any():
+        ok = ok & _holds(ev.world_trigger, Ctx(world, state, w[:, None], cities[None, :]))
+    rows = ok.any(axis=1)
+    if not rows.any():
+        return
+    if not rows.all():  # the candidates are looked at only where the cheap part held
+        w, ok, d = w[rows], ok[rows], d[rows]
+    if ev.scope == "firm":
+        pairs = _bind_firms(world, state, ev, w, cities, ok, d)
+        if len(pairs):
+            fire(world, state, ev, pairs)
+        return
     ctx = _trigger_ctx(world, state, ev, w, cities)
     mask = _scope_mask(ev, ctx)
     if d.any() and ev.scope != "none":
         inherited = state.ev_due_target[w[:, None], cities[None, :], e]  # [n, Cc]
         restrict = d & (inherited >= 0)
         mask = mask & (~restrict[:, :, None] | (ev.candidates[None, None, :] == inherited[:, :, None]))
-    if ev.trigger is not None:
-        mask = mask & _holds(ev.trigger, ctx)
-    ok = mask.any(axis=2) & (g | d)
+    if ev.cand_trigger is not None:
+        mask = mask & _holds(ev.cand_trigger, ctx)
+    ok = mask.any(axis=2) & ok
     if not ok.any():
         return
     k = _pick(ev, ctx, mask)
     rows, cols = np.nonzero(ok)
     pairs = Pairs(w[rows], cities[cols], ev.candidates[k[rows, cols]])
     fire(world, state, ev, pairs)
+
+
+def _bind_firms(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarray,
+                ok: np.ndarray, d: np.ndarray) -> Pairs:
+    """The firm each (world, city) binds, looking only at live (world, city, firm) triples:
+    a world has few firms at the scope's stages, so this is much less work than a dense
+    [worlds, cities, firm slots] mask."""
+    cand = ev.candidates
+    stage_ok = ev.stage_ok[state.stage[w][:, cand]]  # [n, K]
+    row, k = np.nonzero(stage_ok)
+    if not len(row):
+        return Pairs(w[:0], cities[:0], cand[:0])
+    f = cand[k]
+    firm_city = state.firm_city[w[row], f]
+    if ev.where == "own":
+        col_of = np.full(world.n_cities, -1)
+        col_of[cities] = np.arange(len(cities))
+        col = col_of[firm_city]
+        keep = col >= 0
+        row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    else:  # every city of the event may bind the firm (a rival's, or any)
+        n_c = len(cities)
+        row, k, f = np.repeat(row, n_c), np.repeat(k, n_c), np.repeat(f, n_c)
+        col = np.tile(np.arange(n_c), len(row) // max(n_c, 1))
+        if ev.where == "rival":
+            keep = state.firm_city[w[row], f] != cities[col]
+            row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    keep = ok[row, col]
+    row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    if ev.held is not None:
+        keep = (state.stake[w[row], f, cities[col]] > 0) == ev.held
+        row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    if d.any():  # a queued event keeps the firm it inherited
+        inherited = state.ev_due_target[w[row], cities[col], ev.index]
+        keep = ~(d[row, col] & (inherited >= 0)) | (f == inherited)
+        row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    if ev.cand_trigger is not None and len(row):
+        ctx = Ctx(world, state, w[row], cities[col], f, world.firm_sector[f])
+        keep = np.broadcast_to(_holds(ev.cand_trigger, ctx), len(row))
+        row, k, f, col = row[keep], k[keep], f[keep], col[keep]
+    if not len(row):
+        return Pairs(w[:0], cities[:0], cand[:0])
+    # the binding match of each (world, city): the first candidate, or the best by `by`
+    if ev.pick == "first" or ev.by is None:
+        order = np.lexsort((k, col, row))
+    else:
+        value = np.broadcast_to(ev.by(Ctx(world, state, w[row], cities[col], f, world.firm_sector[f])),
+                                len(row)).astype(np.float64)
+        order = np.lexsort((k, -value if ev.pick == "max" else value, col, row))
+    row, col, f = row[order], col[order], f[order]
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1])
+    return Pairs(w[row[first]], cities[col[first]], f[first])
 
 
 def _pick(ev: CEvent, ctx: Ctx, mask: np.ndarray) -> np.ndarray:

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from game.engine import arrays, tick
 from game.engine.capital import IPO_WINDOW
 from game.engine.state import State
 from game.engine.world import (
@@ -245,20 +244,28 @@ def _jobs(x: Ctx) -> Any:
     return x.state.jobs[x.w, x.c]
 
 
+# The derived metrics below read only the worlds and cities asked for (the same formulas as
+# tick.land_share, tick.debt_ratio, tick.portfolio_value and actions.rescue_need, which
+# work on whole batches; tests/test_registry.py checks they agree).
+
+def _fiscal_revenue(x: Ctx) -> np.ndarray:
+    return np.maximum(x.state.revenue_hist[x.w, x.c].sum(axis=-1), 1e-9)
+
+
 @metric("city.land_share", "share", "land revenue over fiscal revenue, last four quarters", lo=0.0, hi=1.0)
 def _land_share(x: Ctx) -> Any:
-    return x.once("land_share", lambda: np.clip(tick.land_share(x.state), 0.0, 1.0))[x.w, x.c]
+    return np.clip(x.state.land_hist[x.w, x.c].sum(axis=-1) / _fiscal_revenue(x), 0.0, 1.0)
 
 
 @metric("city.debt_ratio", "x yearly revenue", "debt over the last four quarters' fiscal revenue", lo=0.0)
 def _debt_ratio(x: Ctx) -> Any:
-    return x.once("debt_ratio", lambda: tick.debt_ratio(x.state))[x.w, x.c]
+    return x.state.debt[x.w, x.c] / _fiscal_revenue(x)
 
 
 @metric("city.debt_limit_share", "share", "debt as a share of what the province allows "
         "(the scenario's debt_limit_ratio x yearly revenue); 1.0 = at the cap", lo=0.0)
 def _debt_limit_share(x: Ctx) -> Any:
-    return x.once("debt_ratio", lambda: tick.debt_ratio(x.state))[x.w, x.c] / x.world.scenario.debt_limit_ratio
+    return x.state.debt[x.w, x.c] / _fiscal_revenue(x) / x.world.scenario.debt_limit_ratio
 
 
 @metric("city.revenue_4q_bn", "¥ bn", "fiscal revenue over the last four quarters (land included)")
@@ -301,7 +308,11 @@ def _land_sold(x: Ctx) -> Any:
 
 @metric("city.portfolio_bn", "¥ bn", "the city's stakes marked to market plus its idle fund money", lo=0.0)
 def _portfolio(x: Ctx) -> Any:
-    return x.once("portfolio", lambda: tick.portfolio_value(x.state))[x.w, x.c]
+    st = x.state
+    w, c = np.broadcast_arrays(x.w, x.c)
+    stakes = (st.stake[w, :, c] * st.valuation[w]).sum(axis=-1)
+    funds = (st.fund_cash[w, c] * st.fund_city_share[w, c]).sum(axis=-1)
+    return stakes + funds
 
 
 @metric("city.invested_bn", "¥ bn", "equity the city has put into firms and funds so far", lo=0.0)
@@ -324,30 +335,38 @@ def _unpaid(x: Ctx) -> Any:
     return x.state.unpaid_suppliers[x.w, x.c]
 
 
-def _count_in_city(x: Ctx, key: str, mask: Callable[[], np.ndarray]) -> np.ndarray:
-    n_c = x.world.n_cities
-    return x.once(key, lambda: arrays.by_city(x.state.firm_city, mask().astype(np.float64), n_c))[x.w, x.c]
+def _stage_in(stage: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
+    table = np.zeros(16, dtype=bool)
+    table[list(codes)] = True
+    return table[stage]
+
+
+def _count_in_city(x: Ctx, codes: tuple[int, ...]) -> np.ndarray:
+    """Firms at these stages in each asked city, [shape of w and c]."""
+    st = x.state
+    here = st.firm_city[x.w] == np.asarray(x.c)[..., None]
+    return (here & _stage_in(st.stage[x.w], codes)).sum(axis=-1).astype(np.float64)
 
 
 @metric("city.firms_producing", "firms", "the city's firms that produce (ramping, operating, listed "
         "or distressed)", lo=0.0)
 def _firms_producing(x: Ctx) -> Any:
-    return _count_in_city(x, "producing_c", lambda: np.isin(x.state.stage, PRODUCING))
+    return _count_in_city(x, PRODUCING)
 
 
 @metric("city.firms_distressed", "firms", "the city's firms in a cash crunch", lo=0.0)
 def _firms_distressed(x: Ctx) -> Any:
-    return _count_in_city(x, "distressed_c", lambda: x.state.stage == DISTRESSED)
+    return _count_in_city(x, (DISTRESSED,))
 
 
 @metric("city.firms_failed", "firms", "the city's firms that have failed so far", lo=0.0)
 def _firms_failed(x: Ctx) -> Any:
-    return _count_in_city(x, "failed_c", lambda: x.state.stage == FAILED)
+    return _count_in_city(x, (FAILED,))
 
 
 @metric("city.prospects_waiting", "firms", "projects waiting for the city's terms", lo=0.0)
 def _prospects(x: Ctx) -> Any:
-    return _count_in_city(x, "prospects_c", lambda: x.state.stage == PROSPECT)
+    return _count_in_city(x, (PROSPECT,))
 
 
 @metric("city.is_player", "0/1", "1 for the player's city, 0 for a rival", lo=0.0, hi=1.0)
@@ -390,43 +409,47 @@ def _ipo_window(x: Ctx) -> Any:
     return (x.state.sentiment[x.w, x.s] >= IPO_WINDOW).astype(np.float64)
 
 
-def _count_in_sector(x: Ctx, key: str, mask: Callable[[], np.ndarray]) -> np.ndarray:
-    n_s = x.world.n_sectors
-    return x.once(key, lambda: arrays.by_sector(x.world.firm_sector, mask().astype(np.float64), n_s))[x.w, x.s]
+def _in_sector(x: Ctx) -> np.ndarray:
+    """[..., F] bool: each firm slot is in the asked sector."""
+    return x.world.firm_sector == np.asarray(x.s)[..., None]
+
+
+def _count_in_sector(x: Ctx, codes: tuple[int, ...]) -> np.ndarray:
+    return (_in_sector(x) & _stage_in(x.state.stage[x.w], codes)).sum(axis=-1).astype(np.float64)
 
 
 @metric("sector.firms_building", "firms", "firms building plants in the sector, in every city", lo=0.0)
 def _sector_building(x: Ctx) -> Any:
-    return _count_in_sector(x, "building_s", lambda: x.state.stage == BUILDING)
+    return _count_in_sector(x, (BUILDING,))
 
 
 @metric("sector.firms_distressed", "firms", "firms of the sector in a cash crunch, in every city", lo=0.0)
 def _sector_distressed(x: Ctx) -> Any:
-    return _count_in_sector(x, "distressed_s", lambda: x.state.stage == DISTRESSED)
+    return _count_in_sector(x, (DISTRESSED,))
 
 
 @metric("sector.firms_failed", "firms", "firms of the sector that have failed so far, in every city", lo=0.0)
 def _sector_failed(x: Ctx) -> Any:
-    return _count_in_sector(x, "failed_s", lambda: x.state.stage == FAILED)
+    return _count_in_sector(x, (FAILED,))
+
+
+def _local(x: Ctx) -> np.ndarray:
+    """[..., F] bool: each firm slot is in the asked city and sector."""
+    return (x.state.firm_city[x.w] == np.asarray(x.c)[..., None]) & _in_sector(x)
 
 
 @metric("sector.local_capacity_bn", "¥ bn a year", "the city's own producing capacity in the sector", lo=0.0)
 def _local_capacity(x: Ctx) -> Any:
-    def make() -> np.ndarray:
-        eff = np.where(np.isin(x.state.stage, PRODUCING), x.state.capacity_f * x.state.yield_f, 0.0)
-        return arrays.by_city_sector(x.state.firm_city, x.world.firm_sector, eff,
-                                     x.world.n_cities, x.world.n_sectors)
-    return x.once("local_capacity", make)[x.w, x.c, x.s]
+    st = x.state
+    eff = np.where(_stage_in(st.stage[x.w], PRODUCING), st.capacity_f[x.w] * st.yield_f[x.w], 0.0)
+    return np.where(_local(x), eff, 0.0).sum(axis=-1)
 
 
 @metric("sector.local_firms", "firms", "the city's live firms in the sector (building to listed, or "
         "distressed)", lo=0.0)
 def _local_firms(x: Ctx) -> Any:
-    def make() -> np.ndarray:
-        live = np.isin(x.state.stage, (BUILDING, *PRODUCING)).astype(np.float64)
-        return arrays.by_city_sector(x.state.firm_city, x.world.firm_sector, live,
-                                     x.world.n_cities, x.world.n_sectors)
-    return x.once("local_firms", make)[x.w, x.c, x.s]
+    live = _stage_in(x.state.stage[x.w], (BUILDING, *PRODUCING))
+    return (_local(x) & live).sum(axis=-1).astype(np.float64)
 
 
 # ----- firm metrics -----------------------------------------------------------------------
@@ -498,9 +521,9 @@ def _rescued(x: Ctx) -> Any:
 
 @metric("firm.rescue_need_bn", "¥ bn", "money a distressed firm needs to be solvent again", lo=0.0)
 def _rescue_need(x: Ctx) -> Any:
-    from game.engine.actions import rescue_need  # actions import the event engine, which imports us
-
-    return x.once("rescue_need", lambda: rescue_need(x.state, np.arange(x.world.n_firms)))[x.w, x.f]
+    st = x.state
+    return (np.maximum(-st.cash[x.w, x.f], 0.0) + np.maximum(-st.profit_f[x.w, x.f], 0.0)
+            + 0.05 * st.paid_in[x.w, x.f])
 
 
 @metric("firm.waited", "quarters", "quarters a prospect has waited for terms (it leaves after 4)", lo=0.0)
