@@ -58,6 +58,7 @@ def test_declining_the_memory_fab_changes_the_game_and_skips_what_depended_on_it
     assert rows[0]["gdp"] == rows[0]["gdp_what_if"]  # the start is shared
     text = wi.summary()
     assert "Memory chips are not for us" in text and "instead of" in text and "skipped" in text
+    assert f"Invest ¥{invested[0].amount_bn:.1f} bn in Changxin Memory" in text  # named as it was
 
 
 def m_option(move) -> int:
@@ -95,5 +96,5 @@ def test_what_if_on_the_command_line(result, capsys):
     assert "turn   0 #0" in listing
     assert main(["classroom", "what-if", path, "--turn", "0", "--index", "0", "--remove"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("What if Hefei had not chosen to") and "2021 Q1" in out
+    assert out.startswith("What if Hefei had not chosen to") and "By the end of 2020 Q4" in out
     assert main(["classroom", "what-if", path, "--turn", "0", "--index", "0", "--action", "{oops"]) == 2

@@ -139,7 +139,8 @@ class WhatIf:
         if self.identical:
             return f"{head} Nothing would have changed: the game replays to the same state."
         a, b = self.original_outcome, self.alternative_outcome
-        end = self.alternative[-1]["date"] if self.alternative else when
+        last = self.alternative[-1]["turn"] if self.alternative else self.change.turn
+        end = f"the end of {w.date_label(max(last - 1, 0))}"  # the last quarter played
         parts = [head, f"By {end}: score {b['score']:.1f} instead of {a['score']:.1f} "
                        f"({b['score'] - a['score']:+.1f}, grade {b['grade']} instead of {a['grade']});",
                  f"GDP ¥{b['gdp_end']:,.0f} bn instead of ¥{a['gdp_end']:,.0f} bn;",
@@ -189,6 +190,11 @@ def what_if(world: World, seed: int, humans: list[int], log: list[list[dict[str,
     before = "" if change.insert or old_move is None else old_move.text
     after = "" if change.action is None or new_move is None else new_move.text
     skipped = [m for m in alt.skipped if (m.turn, m.index) != (change.turn, change.index)]
+    # a skipped move is described as it was in the original game (the firm it named may
+    # never have appeared in the new one)
+    as_was = {(m.turn, repr(sorted(m.data.items()))): m.text for m in base.moves}
+    for m in skipped:
+        m.text = as_was.get((m.turn, repr(sorted(m.data.items()))), m.text)
     ended = ""
     if alt.session.over and alt.session.turn < turns:
         ended = f"The game would have ended early, in {alt.session.date}."
