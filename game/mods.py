@@ -488,9 +488,10 @@ def _fields_table(model: type[BaseModel]) -> list[str]:
 
 
 def _default(info: Any) -> str:
-    if info.default_factory is not None:
-        return "`" + json.dumps(info.default_factory(), default=str) + "`"
-    return "`" + json.dumps(info.default, default=str) + "`"
+    value = info.default_factory() if info.default_factory is not None else info.default
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    return "`" + json.dumps(value, default=str) + "`"
 
 
 def _bounds(info: Any) -> str:
