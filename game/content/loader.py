@@ -303,9 +303,50 @@ def check_references(content: Content, problems: list[Problem]) -> None:
             if firm.arrives_turn >= sc.turns:
                 bad(("firms", i), f"firm {fid!r} arrives on turn {firm.arrives_turn}, after the last turn {sc.turns - 1}")
         _check_moves(content, sc, problems)
+        _check_milestones(content, sc, problems)
     from game.content.event_checks import check_events  # needs the engine's registry
 
     check_events(content, problems)
+
+
+def _check_milestones(content: Content, sc: ScenarioDef, problems: list[Problem]) -> None:
+    """Milestones come within the scenario, once each, and read registered city metrics."""
+    from game.engine.registry import METRICS  # the engine's registry, imported late
+
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        problems.append(content.problem("scenarios", sc.id, loc, message))
+
+    seen: set[str] = set()
+    first = sc.start_year * 4 + sc.start_quarter - 1
+    for i, m in enumerate(sc.milestones):
+        if m.id in seen:
+            bad(("milestones", i, "id"), f"milestone id {m.id!r} is used twice")
+        seen.add(m.id)
+        when = m.when
+        turn = when.turn
+        if when.year is not None:
+            turn = when.year * 4 + (when.quarter or 1) - 1 - first
+        if turn is not None and not 0 <= turn < sc.turns:
+            bad(("milestones", i, "when"), f"comes on turn {turn}, outside the scenario's turns 0 to {sc.turns - 1}")
+        for loc, metric in _condition_metrics(when.condition, ("milestones", i, "when", "condition")):
+            spec = METRICS.get(metric)
+            if spec is None:
+                bad(loc, f"unknown metric {metric!r}")
+            elif spec.scope not in ("game", "city"):
+                bad(loc, f"{metric} is a {spec.scope} metric: a milestone reads game.* and city.* metrics")
+
+
+def _condition_metrics(cond: Any, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every metric a condition reads, with where it sits."""
+    if cond is None:
+        return []
+    for key in ("all", "any"):
+        if hasattr(cond, key) and isinstance(getattr(cond, key), list):
+            return [hit for k, sub in enumerate(getattr(cond, key)) for hit in _condition_metrics(sub, (*loc, key, k))]
+    if hasattr(cond, "not_"):
+        return _condition_metrics(cond.not_, (*loc, "not"))
+    metric = getattr(cond, "metric", None)
+    return [((*loc, "metric"), metric)] if metric else []
 
 
 def _check_moves(content: Content, sc: ScenarioDef, problems: list[Problem]) -> None:

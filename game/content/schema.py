@@ -175,6 +175,8 @@ class ScenarioDef(Strict):
     score: ScoreWeights = ScoreWeights()
     history: list[HistoryPoint] = Field(default_factory=list)
     tips: list[str] = Field(default_factory=list, description="tutorial hints shown turn by turn")
+    milestones: list[MilestoneDef] = Field(default_factory=list, max_length=40,
+                                           description="classroom pauses for discussion, by date or condition")
     spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
     historical_moves: list[HistoricalMove] = Field(default_factory=list, description="what the real city did, turn by turn")
     historical_land_pace: float = Field(default=0.8, ge=0, le=5, description="land the real city sold each quarter, as a share of absorption")
@@ -473,6 +475,40 @@ class Expectation(Strict):
     event: Id | None = Field(default=None, description="count worlds where this event fired (for any city)")
     at_least: int | None = Field(default=None, ge=0, description="the event fires in at least this many worlds")
     at_most: int | None = Field(default=None, ge=0, description="and in at most this many")
+
+
+class MilestoneWhen(Strict):
+    """When a milestone comes: `{ turn = 8 }`, `{ year = 2016, quarter = 2 }`, or a condition."""
+
+    turn: int | None = Field(default=None, ge=0, le=200, description="at the start of this turn")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="at the start of this year's quarter")
+    quarter: int | None = Field(default=None, ge=1, le=4, description="the quarter of `year` (default 1)")
+    condition: Condition | None = Field(default=None, description="the first turn this holds for the player's city")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> MilestoneWhen:
+        ways = sum(x is not None for x in (self.turn, self.year, self.condition))
+        if ways != 1:
+            raise ValueError("say when in exactly one way: turn, year (and quarter) or condition")
+        if self.quarter is not None and self.year is None:
+            raise ValueError("quarter needs a year")
+        return self
+
+
+LESSON_KEYS = ("land", "chains", "horizon", "rescue", "herd", "exits", "debt")
+
+
+class MilestoneDef(Strict):
+    """A pause in a classroom game: a prompt for discussion and notes for the teacher."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    when: MilestoneWhen
+    title: str = Field(min_length=1, max_length=80)
+    prompt: str = Field(min_length=1, max_length=2000, description="what the class discusses")
+    teacher_notes: str = Field(default="", max_length=4000)
+    lesson: Literal["land", "chains", "horizon", "rescue", "herd", "exits", "debt"] | None = Field(
+        default=None, description="which of the seven lessons of the design it is about")
+    pause: bool = Field(default=True, description="stop the game here (the instructor can turn pausing off)")
 
 
 ScenarioDef.model_rebuild()

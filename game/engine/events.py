@@ -1086,3 +1086,34 @@ def _describe(world: World, state: State, ev: CEvent, eff: CEffect, ctx: Ctx, pa
     if eff.kind == "queue":
         return f"Consequences in {eff.after} quarter{'s' if eff.after != 1 else ''}: {tab.events[eff.event].definition.title}"
     return ""
+
+
+# ----- conditions outside events (milestones, bots) --------------------------------------------
+
+
+def compile_condition(world: World, cond: Any) -> Any:
+    """A content condition compiled for ``world``, to evaluate with :func:`holds`.
+
+    Flags keep the indices of the world's compiled events; a flag no event sets never holds.
+    """
+    comp = _Compiler(world, [], {})
+    known = world.event_table.flags if world.event_table is not None else ()
+    comp.flags = {name: i for i, name in enumerate(known)}
+    node = comp._cond(cond)
+    return _drop_unknown_flags(node, len(known))
+
+
+def _drop_unknown_flags(node: Any, n_flags: int) -> Any:
+    kind = node[0] if isinstance(node, tuple) else None
+    if kind == "flag" and node[1] >= n_flags:
+        return FALSE
+    if kind in ("all", "any"):
+        return (kind, tuple(_drop_unknown_flags(x, n_flags) for x in node[1]))
+    if kind == "not":
+        return ("not", _drop_unknown_flags(node[1], n_flags))
+    return node
+
+
+def holds(node: Any, ctx: Ctx) -> Any:
+    """Whether a compiled condition holds, for every index the context binds."""
+    return _holds(node, ctx)

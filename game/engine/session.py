@@ -103,6 +103,7 @@ class Session:
     history: list[Snapshot] = field(default_factory=list)
     turn_hashes: list[str] = field(default_factory=list)  # state hash at the start of each turn
     others_history: dict[int, list[Snapshot]] = field(default_factory=dict)  # hot-seat players'
+    milestones_seen: set[str] = field(default_factory=set)
     _turn_start: State | None = None
 
     @classmethod
@@ -412,6 +413,42 @@ class Session:
         else:
             self._game_over()
         return self.news[start:]
+
+    # ----- classroom milestones -------------------------------------------------------
+    def milestone_turn(self, m) -> int | None:
+        """The turn a dated milestone comes on (None for one set by a condition)."""
+        sc = self.world.scenario
+        if m.when.turn is not None:
+            return m.when.turn
+        if m.when.year is not None:
+            return (m.when.year * 4 + (m.when.quarter or 1) - 1) - (sc.start_year * 4 + sc.start_quarter - 1)
+        return None
+
+    def milestones_due(self) -> list[dict]:
+        """Milestones reached at the start of this turn and not yet acknowledged, as data:
+        id, title, prompt, teacher_notes, lesson, pause."""
+        out = []
+        for m in self.world.scenario.milestones:
+            if m.id in self.milestones_seen:
+                continue
+            turn = self.milestone_turn(m)
+            reached = turn == self.turn if turn is not None else self._condition_holds(m)
+            if reached:
+                out.append({"id": m.id, "title": m.title, "prompt": m.prompt,
+                            "teacher_notes": m.teacher_notes, "lesson": m.lesson, "pause": m.pause,
+                            "date": self.date})
+        return out
+
+    def acknowledge(self, milestone_id: str) -> None:
+        """The class has seen this milestone; it will not come again."""
+        self.milestones_seen.add(milestone_id)
+
+    def _condition_holds(self, m) -> bool:
+        from game.engine.registry import Ctx  # the events' condition machinery
+
+        node = events_mod.compile_condition(self.world, m.when.condition)
+        ctx = Ctx(self.world, self.state, np.array([0]), np.array([self.player]))
+        return bool(np.all(events_mod.holds(node, ctx)))
 
     # ----- events --------------------------------------------------------------------
     def pending_events(self, city: int | None = None) -> list[dict]:
