@@ -165,28 +165,14 @@ def test_rows_are_plain_data_for_a_screen(built):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_milestones_join_the_debrief_once_scenarios_have_them(built):
-    """The scenario schema has no milestones yet: a subclass stands in for the future field."""
-    import dataclasses
-
-    from game.content.schema import ScenarioDef
-
-    class WithMilestones(ScenarioDef):
-        milestones: list[dict] = []
-
+def test_milestones_join_the_debrief(built):
+    """The scenario's milestone prompts, dated and tied to their lesson, with teacher notes."""
     section = built.sections[0]
-    assert section.debrief()["milestones"] == []
-    sc = WithMilestones(**section.world.scenario.model_dump(), milestones=[
-        {"id": "fab", "when": {"turn": 1}, "prompt": "Back the memory fab?", "teacher_notes": "Ten years.",
-         "lesson": "horizon"},
-        {"id": "nio", "year": 2020, "quarter": 2, "prompt": "Rescue the EV maker?"},
-        {"id": "cliff", "when": {"metric": "city.land_share", "op": "<", "value": 0.2}, "prompt": "Now what?"}])
-    future = dataclasses.replace(section, world=dataclasses.replace(section.world, scenario=sc))
-    rows = future.debrief()["milestones"]
-    assert [r["date"] for r in rows] == ["2016 Q2", "2020 Q2", "when its condition holds"]
-    assert rows[0]["lesson"].startswith("Strategic sectors") and rows[0]["teacher_notes"] == "Ten years."
-    built.sections[0] = future
-    try:
-        assert "2016 Q2: Back the memory fab? *Teacher's note:* Ten years." in REP.report_markdown(built)
-    finally:
-        built.sections[0] = section
+    scenario = section.world.scenario
+    rows = section.debrief()["milestones"]
+    assert [r["id"] for r in rows] == [m.id for m in scenario.milestones] and rows
+    assert rows[0]["date"] == section.world.date_label(scenario.milestones[0].when.turn)
+    assert all(r["prompt"] and r["teacher_notes"] for r in rows)
+    assert rows[0]["lesson"].startswith("Strategic sectors")
+    text = REP.report_markdown(built)
+    assert f"{rows[0]['date']}: {rows[0]['prompt']}" in text and "*Teacher's note:*" in text
