@@ -1,4 +1,5 @@
-"""Command palette providers built from the current context (the game on screen)."""
+"""Command palette providers built from the current context (the game on screen):
+every action, every firm on offer or in trouble, each tab, saving and loading."""
 
 from __future__ import annotations
 
@@ -10,52 +11,65 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from game.engine.actions import INFRASTRUCTURE, infrastructure_cost
 from game.tui import fmt
-from game.tui.firms_table import investable
-from game.tui.forms import rescuable, sellable
+from game.tui.actions_menu import VERBS
 
 if TYPE_CHECKING:
     from game.tui.dashboard import DashboardScreen
 
+Command = tuple[str, str, Callable[[], object]]
+
 
 class DashboardCommands(Provider):
-    """Every dashboard action by name, plus one entry per firm and project on offer."""
+    """Every dashboard action by name, plus one entry per firm, sector and project."""
 
-    def commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        screen: DashboardScreen = self.screen  # type: ignore[assignment]
-        session = screen.session
-        out: list[tuple[str, str, Callable[[], object]]] = [
-            ("Sell land", "Sell hectares from the land bank (l)", screen.action_sell_land),
-            ("Invest equity", "Put money into a firm in your city (i)", screen.action_invest),
-            ("Issue bonds", "Borrow through the city's investment platform (b)", screen.action_issue_bonds),
-            ("Repay bonds", "Pay debt back from the treasury (r)", screen.action_repay_bonds),
-            ("Build infrastructure", "Parks, fab utilities, transit, talent (f)", screen.action_build),
-            ("Rescue a firm", "Save a firm in a cash crunch (x)", screen.action_rescue),
-            ("Sell a stake", "Exit part of a stake in a firm (s)", screen.action_sell_stake),
-            ("Undo last action", "Take back the last action of this turn (u)", screen.action_undo),
-            ("End turn", "Close the quarter and see what changed (e)", screen.action_end_turn),
-            ("Show ledger", "Money in and out by category (y)", screen.action_ledger),
-            ("Help", "Keys and ideas (?)", screen.action_help),
-            ("Quit", "Leave the game (q)", screen.action_quit),
-        ]
-        if session.over:
-            return out
+    def commands(self) -> list[Command]:
+        from game.tui.dashboard import TABS
         from game.tui.decisions import pending
 
+        screen: DashboardScreen = self.screen  # type: ignore[assignment]
+        session = screen.session
+        out: list[Command] = [(label, f"{what} ({key})", getattr(screen, f"action_{name}"))
+                              for name, key, label, what in VERBS]
+        out += [
+            ("Undo last action", "Take back the last action of this turn (u)", screen.action_undo),
+            ("End turn", "Close the quarter and see what changed (e)", screen.action_end_turn),
+            ("Save game", "Save under a name (Ctrl+S)", screen.action_save),
+            ("Load game", "Open a saved game", self.app.open_load),  # type: ignore[attr-defined]
+            ("Settings", "Colour theme, confirmations, autosaves", self.app.open_settings),  # type: ignore[attr-defined]
+            ("Help", "How to play, keys, glossary (?)", screen.action_help),
+            ("Glossary", "Every metric and ledger category", partial(self.app.open_help, "glossary")),  # type: ignore[attr-defined]
+            ("Main menu", "Back to the title screen", partial(self.app.leave_game, self.app.show_title)),  # type: ignore[attr-defined]
+            ("Quit", "Leave the game (q)", screen.action_quit),
+        ]
+        out += [(f"Show {label}", f"The {label} tab ({n})", partial(screen.action_tab, tab))
+                for n, (tab, label, _) in enumerate(TABS, 1)]
+        if session.over:
+            return out
         for event in pending(session):
             out.append((f"Decide: {event['title']}", "A decision waits (d)", screen.action_decisions))
         for row in session.firms():
-            if investable(row):
+            can = row["can"]
+            out.append((f"Firm: {row['name']}", f"{row['sector']}, {row['stage']}, {row['city']}",
+                        partial(screen.open_firm, row["id"])))
+            if "invest_equity" in can:
                 what = (f"asks ¥{row['ask']:,.1f} bn for {row['offered_stake']:.0%}"
                         if row["stage"] == "prospect" else row["stage"])
                 out.append((f"Invest in {row['name']}", f"{row['sector']}, {what}",
                             partial(screen.action_invest, row["id"])))
-            if rescuable(row):
-                out.append((f"Rescue {row['name']}", f"{row['city']}, needs "
-                            f"{fmt.bn(row.get('rescue_need', 0.0))}",
+            if "rescue_firm" in can:
+                out.append((f"Rescue {row['name']}", f"{row['city']}, needs {fmt.bn(row['rescue_need'])}",
                             partial(screen.action_rescue, row["id"])))
-            if sellable(row):
+            if "sell_stake" in can:
                 out.append((f"Sell stake in {row['name']}", f"you hold {fmt.pct(row['stake'])}",
                             partial(screen.action_sell_stake, row["id"])))
+            if "grant_land" in can:
+                out.append((f"Grant land to {row['name']}", row["stage"],
+                            partial(screen.action_grant_land, row["id"])))
+        for sec in session.sectors():
+            out.append((f"Fund for {sec['name']}", f"holds {fmt.bn(sec['fund'])}",
+                        partial(screen.action_create_fund, sec["id"])))
+            out.append((f"Recruit {sec['name']} suppliers", f"density {fmt.pct(sec['density'])}",
+                        partial(screen.action_recruit, sec["id"])))
         for project in INFRASTRUCTURE:
             cost = float(infrastructure_cost(session.state, session.player, project)[0])
             out.append((f"Build {project.replace('-', ' ')}",

@@ -1,35 +1,66 @@
-"""The dashboard: one game's headline numbers, firms, land and news, and every action."""
+"""The main game screen: the headline, the advisor, eight tabs, and every action.
+
+Only the tab on show is redrawn after a change; the others redraw when they are opened,
+so ending a turn stays quick however much there is to show.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from game.engine.actions import Action
+from game.engine.actions import Action, Pass
 from game.engine.session import Refused, Session
+from game.tui.actions_menu import ActionsMenu
 from game.tui.advisor import AdvisorLine
+from game.tui.chains_pane import ChainsPane
+from game.tui.city_pane import CityPane
 from game.tui.commands import DashboardCommands
 from game.tui.decisions import DecisionDialog, banner_text, pending
-from game.tui.dialogs import ConfirmDialog, HelpDialog, LedgerDialog, TurnReport
-from game.tui.firms_table import FirmsTable, investable
+from game.tui.dialogs import ConfirmDialog, TurnReport, end_turn_question
+from game.tui.firm_detail import FirmDetail
+from game.tui.firms_table import SORT_NAMES, FirmsTable
 from game.tui.forms import (
     ActionForm,
+    CreateFundForm,
+    GrantLandForm,
     InfrastructureForm,
     InvestForm,
     IssueBondsForm,
+    RecruitSuppliersForm,
     RepayBondsForm,
     RescueForm,
     SellLandForm,
     SellStakeForm,
-    rescuable,
-    sellable,
+    TaxIncentiveForm,
 )
 from game.tui.headline import HeadlineBar
-from game.tui.land_panel import LandPanel
+from game.tui.keybar import KeyBar
+from game.tui.land_pane import LandPane
+from game.tui.ledger_pane import LedgerPane
 from game.tui.news_log import NewsLog
+from game.tui.portfolio_pane import PortfolioPane
+from game.tui.record import Records, replayed
+from game.tui.sectors_pane import SectorsPane
+
+SYNC_REPLAY_TURNS = 12  # a loaded game this short rebuilds its history at once; longer, in a thread
+
+# (tab id, label, the widget that takes focus when the tab opens)
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("city", "City", "#city-metrics"),
+    ("land", "Land", "#land-facts"),
+    ("industry", "Industry", "#firms"),
+    ("sectors", "Sectors", "#sector-page"),
+    ("chains", "Chains", "#chain-diagram"),
+    ("portfolio", "Portfolio", "#portfolio"),
+    ("ledger", "Ledger", "#ledger"),
+    ("news", "News", "#news"),
+)
 
 
 class DashboardScreen(Screen[None]):
@@ -39,69 +70,129 @@ class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("l", "sell_land", "Land", id="sell_land", tooltip="Sell land"),
         Binding("i", "invest", "Invest", id="invest", tooltip="Invest equity in a firm"),
-        Binding("b", "issue_bonds", "Bonds", id="issue_bonds", tooltip="Issue bonds"),
-        Binding("r", "repay_bonds", "Repay", id="repay_bonds", tooltip="Repay bonds"),
-        Binding("f", "build", "Build", id="build", tooltip="Build infrastructure"),
+        Binding("a", "actions", "Actions", id="actions", tooltip="Every action, with its key"),
         Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last action this turn"),
         Binding("e", "end_turn", "End turn", id="end_turn", tooltip="Close the quarter"),
-        Binding("y", "ledger", "Ledger", id="ledger", tooltip="Money in and out by category"),
+        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the game"),
+        Binding("escape", "menu", "Menu", id="menu", tooltip="Save, load, settings, help, quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        # Contextual verbs: the firms table's subtitle names them when they apply.
-        Binding("s", "sell_stake", "Sell stake", id="sell_stake", show=False),
+        # Every other verb has its own key too (listed by a and in help).
+        Binding("g", "grant_land", "Grant land", id="grant_land", show=False),
+        Binding("b", "issue_bonds", "Bonds", id="issue_bonds", show=False),
+        Binding("r", "repay_bonds", "Repay", id="repay_bonds", show=False),
         Binding("x", "rescue", "Rescue", id="rescue", show=False),
+        Binding("s", "sell_stake", "Sell stake", id="sell_stake", show=False),
+        Binding("m", "create_fund", "Fund", id="create_fund", show=False),
+        Binding("c", "recruit", "Suppliers", id="recruit", show=False),
+        Binding("t", "incentive", "Incentives", id="incentive", show=False),
+        Binding("f", "build", "Build", id="build", show=False),
+        Binding("p", "pass_turn", "Pass", id="pass_turn", show=False),
         Binding("d", "decisions", "Decide", id="decisions", show=False),
+        Binding("y", "tab('ledger')", "Ledger", id="ledger", show=False),
+        Binding("o", "sort", "Sort firms", id="sort", show=False),
+        Binding("q", "quit", "Quit", id="quit", show=False),
+        *(Binding(str(n), f"tab('{tab}')", label, show=False, id=f"tab.{tab}")
+          for n, (tab, label, _) in enumerate(TABS, 1)),
     ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.records = Records()
+        self.stale: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield HeadlineBar(id="headline")
         yield AdvisorLine(id="advisor")
         yield Static(id="decisions")
-        with Vertical(id="body"):
-            yield FirmsTable(id="firms")
-            with Horizontal(id="lower"):
-                yield LandPanel(id="land")
+        with TabbedContent(initial="city", id="tabs"):
+            with TabPane("1 City", id="city"):
+                yield CityPane(id="city-pane")
+            with TabPane("2 Land", id="land"):
+                yield LandPane(id="land-pane")
+            with TabPane("3 Industry", id="industry"):
+                yield FirmsTable(id="firms")
+            with TabPane("4 Sectors", id="sectors"):
+                yield SectorsPane(id="sectors-pane")
+            with TabPane("5 Chains", id="chains"):
+                yield ChainsPane(id="chains-pane")
+            with TabPane("6 Portfolio", id="portfolio-tab"):
+                yield PortfolioPane(id="portfolio")
+            with TabPane("7 Ledger", id="ledger-tab"):
+                yield LedgerPane(id="ledger")
+            with TabPane("8 News", id="news-tab"):
                 yield NewsLog(id="news")
-        yield Footer(compact=True)
+        yield KeyBar(id="keybar")
+
+    # tab ids in the DOM (Portfolio, Ledger and News panes carry the short ids)
+    PANE_IDS = {"city": "city", "land": "land", "industry": "industry", "sectors": "sectors",
+                "chains": "chains", "portfolio": "portfolio-tab", "ledger": "ledger-tab",
+                "news": "news-tab"}
 
     def on_mount(self) -> None:
         self.query_one("#firms").border_title = "Firms"
+        if self.session.turn > 0:  # a game opened part-way: rebuild the turns it has closed
+            if self.session.turn <= SYNC_REPLAY_TURNS:
+                replayed(self.session, self.records)
+            else:
+                self.run_worker(self.replay_history, thread=True, description="replay history",
+                                exit_on_error=False)
         self.refresh_view()
-        self.query_one(FirmsTable).focus()
+        self.query_one("#city-metrics").focus()
         self.call_after_refresh(self.action_decisions)
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
-        self.query_one(LandPanel).set_class(self.size.height >= 34, "-roomy")
         self.set_class(self.size.width >= 110, "-wide")
-        # At 80 columns every key needs the footer's whole width; Ctrl+P is listed in help.
-        self.query_one(Footer).show_command_palette = self.size.width >= 100
-        self.call_after_refresh(self.update_table_hint)
+        self.stale.update(self.PANE_IDS)
+        self.call_after_refresh(self.refresh_active)
 
-    def update_table_hint(self) -> None:
-        """Name the keys that apply to the firms now, and say when columns are hidden."""
-        table = self.query_one(FirmsTable)
-        rows = self.session.firms() if table.row_count else []
-        hints = []
-        if any(investable(r) for r in rows):
-            hints.append("Enter/i invest")
-        if any(rescuable(r) for r in rows):
-            hints.append("x rescue")
-        if any(sellable(r) for r in rows):
-            hints.append("s sell stake")
-        if table.virtual_size.width > table.scrollable_content_region.width:
-            hints.append("←→ more columns")
-        if not table.row_count:
-            hints.append("No firms yet: offers arrive as news")
-        table.border_subtitle = " · ".join(hints) or None
+    # ----- drawing ---------------------------------------------------------------------
+    def replay_history(self) -> None:
+        records = replayed(self.session)
+        self.app.call_from_thread(self.merge_history, records)
+
+    def merge_history(self, records: Records) -> None:
+        for fid, rows in records.firms.items():
+            self.records.firms[fid] = {**rows, **self.records.firms.get(fid, {})}
+        for sid, rows in records.sectors.items():
+            self.records.sectors[sid] = {**rows, **self.records.sectors.get(sid, {})}
+        self.records.dates = {**records.dates, **self.records.dates}
+        self.stale.update(self.PANE_IDS)
+        self.refresh_active()
+
+    def active_tab(self) -> str:
+        active = self.query_one(TabbedContent).active
+        return next((k for k, v in self.PANE_IDS.items() if v == active), "city")
+
+    def pane(self, tab: str) -> Widget:
+        return {
+            "city": lambda: self.query_one(CityPane), "land": lambda: self.query_one(LandPane),
+            "industry": lambda: self.query_one(FirmsTable), "sectors": lambda: self.query_one(SectorsPane),
+            "chains": lambda: self.query_one(ChainsPane), "portfolio": lambda: self.query_one(PortfolioPane),
+            "ledger": lambda: self.query_one(LedgerPane), "news": lambda: self.query_one(NewsLog),
+        }[tab]()
+
+    def draw_tab(self, tab: str) -> None:
+        s = self.session
+        widget = self.pane(tab)
+        if isinstance(widget, FirmsTable):
+            widget.show_rows(s.firms())
+            self.call_after_refresh(self.update_table_hint)
+        else:
+            widget.refresh_from(s, self.records)  # type: ignore[attr-defined]
+        self.stale.discard(tab)
+
+    def refresh_active(self) -> None:
+        tab = self.active_tab()
+        if tab in self.stale:
+            self.draw_tab(tab)
 
     def refresh_view(self) -> None:
-        """Redraw every panel from the session (after an action, an undo or a turn)."""
+        """Redraw the header and the tab on show from the session (after an action, an undo
+        or a turn); the other tabs redraw when opened."""
         s = self.session
+        self.records.observe(s)
         self.query_one(HeadlineBar).refresh_from(s)
         self.query_one(AdvisorLine).refresh_from(s)
         waiting = pending(s)
@@ -109,12 +200,44 @@ class DashboardScreen(Screen[None]):
         banner.set_class(bool(waiting), "-waiting")
         if waiting:
             banner.update(banner_text(waiting))
-        rows = s.firms()
+        self.stale.update(self.PANE_IDS)
+        self.draw_tab(self.active_tab())
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_active()
+
+    def update_table_hint(self) -> None:
+        """Name the keys that apply to the firms now, and say when columns are hidden."""
         table = self.query_one(FirmsTable)
-        table.show_rows(rows)
+        rows = self.session.firms() if table.row_count else []
+        hints = ["Enter: the firm's page"] if table.row_count else []
+        can = {v for r in rows for v in r["can"]}
+        for verb, hint in (("invest_equity", "i invest"), ("rescue_firm", "x rescue"),
+                           ("sell_stake", "s sell"), ("grant_land", "g grant")):
+            if verb in can:
+                hints.append(hint)
+        hints.append(f"o sort ({SORT_NAMES[table.sort_by]})")
+        if table.virtual_size.width > table.scrollable_content_region.width:
+            hints.append("←→ more")
+        if not table.row_count:
+            hints = ["No firms yet: offers arrive as news"]
+        table.border_subtitle = " · ".join(hints)
+
+    # ----- tabs ------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        """Show a tab and put the keyboard in it."""
+        self.query_one(TabbedContent).active = self.PANE_IDS[tab]
+        self.refresh_active()
+        focus = next(f for t, _, f in TABS if t == tab)
+        self.call_after_refresh(lambda: self.query_one(focus).focus())
+
+    def action_sort(self) -> None:
+        """Sort the firms table by the next column."""
+        if self.active_tab() != "industry":
+            self.action_tab("industry")
+        name = self.query_one(FirmsTable).next_sort()
         self.call_after_refresh(self.update_table_hint)
-        self.query_one(LandPanel).refresh_from(s)
-        self.query_one(NewsLog).refresh_from(s)
+        self.notify(f"Firms sorted by {name}.", timeout=1.5)
 
     # ----- actions -------------------------------------------------------------------
     def open_form(self, form: ActionForm) -> None:
@@ -131,12 +254,17 @@ class DashboardScreen(Screen[None]):
         except Refused as exc:
             self.notify("\n".join(exc.reasons), title="Refused", severity="error")
             return
+        self.app.dirty = True  # type: ignore[attr-defined]
         self.notify(action.describe(self.session.world), title="Done", timeout=2.5)
         self.refresh_view()
 
     def action_sell_land(self) -> None:
         """Sell land from the land bank."""
         self.open_form(SellLandForm(self.session))
+
+    def action_grant_land(self, firm: str | None = None) -> None:
+        """Grant industrial land to a firm."""
+        self.open_form(GrantLandForm(self.session, firm))
 
     def action_invest(self, firm: str | None = None) -> None:
         """Invest equity in a firm in your city."""
@@ -162,9 +290,46 @@ class DashboardScreen(Screen[None]):
         """Sell part of a stake."""
         self.open_form(SellStakeForm(self.session, firm))
 
+    def action_create_fund(self, sector: str | None = None) -> None:
+        """Create or top up a sector guidance fund."""
+        self.open_form(CreateFundForm(self.session, sector))
+
+    def action_recruit(self, sector: str | None = None) -> None:
+        """Recruit suppliers for a chain link."""
+        self.open_form(RecruitSuppliersForm(self.session, sector))
+
+    def action_incentive(self, sector: str | None = None) -> None:
+        """Offer tax incentives to a sector."""
+        self.open_form(TaxIncentiveForm(self.session, sector))
+
+    def action_actions(self) -> None:
+        """Every action in one list."""
+        def chosen(name: str | None) -> None:
+            if name:
+                getattr(self, f"action_{name}")()
+        self.app.push_screen(ActionsMenu(self.session), chosen)
+
+    def action_pass_turn(self) -> None:
+        """Take no further action and end the quarter."""
+        if self.session.over:
+            self.app.show_end(self.session)  # type: ignore[attr-defined]
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                try:
+                    self.session.act(Pass())
+                except Refused as exc:
+                    self.notify("\n".join(exc.reasons), title="Refused", severity="error")
+                    return
+                self.close_quarter()
+        self.app.push_screen(ConfirmDialog("Pass: take no more action this quarter and end the turn?",
+                                           enter_means_yes=True), answer)
+
     def action_undo(self) -> None:
         """Take back the last action of this turn."""
         if self.session.undo():
+            self.app.dirty = True  # type: ignore[attr-defined]
             self.notify("The last action was taken back.", title="Undone")
             self.refresh_view()
         else:
@@ -176,8 +341,25 @@ class DashboardScreen(Screen[None]):
         if s.over:
             self.app.show_end(s)  # type: ignore[attr-defined]
             return
-        closed, before = s.date, s.headline()
+        if not self.app.settings.confirmations:  # type: ignore[attr-defined]
+            self.close_quarter()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.close_quarter()
+        self.app.push_screen(ConfirmDialog(end_turn_question(s), enter_means_yes=True,
+                                           title="End the quarter?"), answer)
+
+    def close_quarter(self) -> None:
+        s = self.session
+        # the quarter as it opened, so the changes add up with the ledger's flows
+        opened = s.history[-1]
+        before = {k: float(getattr(opened, k)) for k in s.headline() if hasattr(opened, k)}
+        closed = s.date
         news = s.end_turn()
+        self.app.autosave(s)  # type: ignore[attr-defined]
+        self.records.observe(s)
         report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
         self.app.push_screen(report, self.after_report)
 
@@ -201,6 +383,7 @@ class DashboardScreen(Screen[None]):
                 return
             try:
                 self.session.choose(event["key"], choice)
+                self.app.dirty = True  # type: ignore[attr-defined]
             except Refused as exc:
                 self.notify("\n".join(exc.reasons), title="Refused", severity="error")
             self.refresh_view()
@@ -209,33 +392,34 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(DecisionDialog(event), answered)
 
-    def action_ledger(self) -> None:
-        """Show money in and out by category."""
-        self.app.push_screen(LedgerDialog(self.session))
+    def action_save(self) -> None:
+        """Save the game under a name."""
+        self.app.open_save(self.session)  # type: ignore[attr-defined]
+
+    def action_menu(self) -> None:
+        """The game menu: resume, save, load, settings, help, title, quit."""
+        self.app.open_game_menu(self.session)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
-        """Show keys and ideas."""
-        self.app.push_screen(HelpDialog())
+        """How to play, keys and the glossary."""
+        self.app.open_help()  # type: ignore[attr-defined]
 
     def action_quit(self) -> None:
         """Ask, then leave the game."""
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.app.exit()
-        self.app.push_screen(ConfirmDialog("Quit the game? This game is not saved."), answer)
+        self.app.request_quit()  # type: ignore[attr-defined]
+
+    def open_firm(self, fid: str) -> None:
+        """A firm's page; the verb chosen there opens its form."""
+        forms: dict[str, Callable[[str], None]] = {
+            "invest_equity": self.action_invest, "rescue_firm": self.action_rescue,
+            "sell_stake": self.action_sell_stake, "grant_land": self.action_grant_land}
+
+        def chosen(verb: str | None) -> None:
+            if verb in forms:
+                forms[verb](fid)
+        self.app.push_screen(FirmDetail(self.session, fid, self.records), chosen)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a firm: invest if it takes money from you, else tell its story."""
-        fid = event.row_key.value
-        row = next((r for r in self.session.firms() if r["id"] == fid), None)
-        if row is None:
-            return
-        if rescuable(row):
-            self.action_rescue(row["id"])
-        elif investable(row):
-            self.action_invest(row["id"])
-        elif sellable(row):
-            self.action_sell_stake(row["id"])
-        else:
-            self.notify(row["description"] or f"{row['name']} is in {row['city']}.",
-                        title=f"{row['name']} ({row['stage']}, {row['city']})")
+        """Enter on a firm opens its page."""
+        if event.row_key.value:
+            self.open_firm(event.row_key.value)

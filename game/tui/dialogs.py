@@ -1,4 +1,4 @@
-"""Small dialogs: the turn report, the ledger, help, and a yes/no question."""
+"""Small dialogs: the turn report and a yes/no question."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
+from game.engine.actions import parse_action
 from game.engine.session import News, Session
 from game.tui import fmt
+from game.tui.decisions import pending
 from game.tui.news_log import news_line
 
 REPORT_NUMBERS = (
@@ -67,20 +68,35 @@ class TurnReport(Screen[None]):
         self.ledger = ledger
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="report"):
+        wide = self.app.size.width >= 110
+        why = self.why_gdp()
+        numbers = Static(self.numbers(), id="report-numbers")
+        news = Static(self.news_text(), id="report-news")
+        gdp = Static(why, id="report-gdp") if why is not None else None
+        money = Static(ledger_table(self.ledger, "Why the treasury changed"), id="report-ledger")
+        with Vertical(id="dialog", classes="report wide" if wide else "report"):
             yield Label(self.heading(), id="dialog-title")
-            with VerticalScroll(id="report-body"):
-                yield Static(self.news_text(), id="report-news")
-                yield Static(self.numbers(), id="report-numbers")
-                why = self.why_gdp()
-                if why is not None:
-                    yield Static(why, id="report-gdp")
-                yield Static(ledger_table(self.ledger, "Where the money came from and went"),
-                             id="report-ledger")
-            yield Static("Enter continues · ↑↓ scroll", id="dialog-keys")
+            if wide:  # what changed and why on the left, what happened and the money on the right
+                with Horizontal(id="report-columns"):
+                    with VerticalScroll(id="report-body"):
+                        yield numbers
+                        if gdp is not None:
+                            yield gdp
+                    with VerticalScroll(id="report-side"):
+                        yield news
+                        yield money
+            else:
+                with VerticalScroll(id="report-body"):
+                    yield numbers
+                    yield news
+                    if gdp is not None:
+                        yield gdp
+                    yield money
+            yield Static("Enter continues · ↑↓ scroll · Tab the other column" if wide
+                         else "Enter continues · ↑↓ scroll", id="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "End of quarter"
+        self.query_one("#dialog").border_title = "End of quarter: what changed and why"
         self.query_one("#report-body").focus()
 
     def heading(self) -> str:
@@ -89,7 +105,7 @@ class TurnReport(Screen[None]):
         return f"{self.closed} closed. Now {self.session.date}, turn {self.session.turn + 1} of {self.session.world.turns}."
 
     def numbers(self) -> Table:
-        table = Table(box=None, padding=(0, 1), title="Headline numbers", title_justify="left",
+        table = Table(box=None, padding=(0, 1), title="What changed", title_justify="left",
                       title_style="bold", show_header=False)
         table.add_column("What", no_wrap=True)
         table.add_column("Before", justify="right", no_wrap=True)
@@ -145,107 +161,32 @@ class TurnReport(Screen[None]):
         self.dismiss(None)
 
 
-class LedgerDialog(ModalScreen[None]):
-    """The last closed quarter's flows by category, and this quarter's so far."""
-
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="ledger.close"),
-        Binding("enter", "close", "Close", show=False),
-        Binding("y", "close", "Close", show=False),
-    ]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-
-    def compose(self) -> ComposeResult:
-        s = self.session
-        with Vertical(id="dialog", classes="report"):
-            yield Label("Ledger: every yuan in and out of the treasury", id="dialog-title")
-            with VerticalScroll(id="report-body"):
-                if len(s.history) > 1:
-                    closed = s.world.date_label(s.history[-1].turn - 1)
-                    yield Static(ledger_table(s.ledger_rows(), f"Last closed quarter, {closed}",
-                                              expand=True))
-                else:
-                    yield Static(Text("No quarter has closed yet: end the turn to see a full "
-                                      "quarter's taxes, spending and interest.", style="dim"))
-                yield Static(ledger_table(self.so_far(), f"This quarter so far, {s.date} "
-                                          "(your actions; taxes and spending come at the end)",
-                                          expand=True), id="ledger-now")
-            yield Static("Esc closes · ↑↓ scroll", id="dialog-keys")
-
-    def so_far(self) -> list[tuple[str, float]]:
-        flows = self.session.state.ledger[0, self.session.player]
-        return [(CATEGORY_LABELS[k], float(v)) for k, v in zip(CATEGORY_IDS, flows, strict=False)
-                if abs(v) > 1e-9]
-
-    def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Ledger"
-        self.query_one("#report-body").focus()
-
-    def action_close(self) -> None:
-        """Close the ledger."""
-        self.dismiss(None)
-
-
-HELP_TEXT = """\
-[b]Keys[/b]
-  l  sell land               i  invest equity in a firm
-  b  issue bonds             r  repay bonds
-  f  build infrastructure    u  undo the last action this turn
-  s  sell part of a stake    x  rescue a firm in a cash crunch
-  e  end the turn            y  ledger (money in and out)
-  d  answer a decision       ?  this help
-  q  quit
-  Ctrl+P  the command palette: every action by name
-
-  Tab and Shift+Tab move between panels. In the firms table ↑↓ pick
-  a firm (marked ▸), ←→ scroll, Enter opens what you can do with it.
-  In a form: type, read the check, Enter confirms, Esc cancels.
-
-[b]The game[/b]
-  Each quarter you have a few points of [b]attention[/b]: one per major
-  action. [b]Land share[/b] is land revenue over all fiscal revenue.
-  Land is easy money that runs out: sales depress the price, the
-  bank is finite, and the land cycle turns.
-  Firms go prospect → building → ramping → operating → listed.
-  A distressed firm fails within a year unless someone rescues it.
-  Debt buys time but costs interest, and the province caps it.
-
-[b]Marks[/b]
-  ▶OFFER  a firm asking you for equity
-  ★OWN    you hold a stake      •HOME  a firm in your city
-  News:   + good   · info   ! warn   x bad\
-"""
-
-
-class HelpDialog(ModalScreen[None]):
-    """Keys and the few ideas the game rests on."""
-
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="help.close"),
-        Binding("question_mark", "close", "Close", show=False),
-        Binding("enter", "close", "Close", show=False),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="report"):
-            yield Label("Help", id="dialog-title")
-            with VerticalScroll(id="report-body"):
-                yield Static(HELP_TEXT)
-            yield Static("Esc closes · ↑↓ scroll", id="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#report-body").focus()
-
-    def action_close(self) -> None:
-        """Close the help."""
-        self.dismiss(None)
+def end_turn_question(session: Session) -> Text:
+    """What ending the turn locks in: the actions taken, attention unused, decisions left."""
+    h = session.headline()
+    text = Text.assemble((f"End {session.date}?", "bold"),
+                         " Once the quarter closes, its actions cannot be undone.\n")
+    done = [a for a in session.actions_this_turn if a.get("kind") != "pass"]
+    if done:
+        text.append("This quarter: ", style="dim")
+        text.append(f"{len(done)} action(s), the last: ")
+        text.append(parse_action(done[-1]).describe(session.world))
+    else:
+        text.append("No action taken this quarter.", style="dim")
+    left = int(round(h["attention"]))
+    if left:
+        text.append(f"\n{left} point(s) of attention unused (they do not carry over).", style="dim")
+    for event in pending(session):
+        default = next((o["label"] for o in event["options"] if o["default"]), None)
+        text.append("\n⚑ Unanswered: ", style="bold")
+        text.append(event["title"])
+        if default:
+            text.append(f" (the city takes “{default}”)")
+    return text
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question answered with y or n."""
+    """A yes/no question answered with y or n (and Enter, where Enter means yes)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -253,14 +194,26 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("escape", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str | Text, enter_means_yes: bool = False,
+                 title: str = "Are you sure?") -> None:
         super().__init__()
         self.question = question
+        self.enter_means_yes = enter_means_yes
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
-            yield Static(self.question, id="dialog-title")
-            yield Static("y yes · n no", id="dialog-keys")
+            yield Static(self.question, id="confirm-question")
+            keys = "y or Enter: yes · n or Esc: no" if self.enter_means_yes else "y yes · n or Esc no"
+            yield Static(keys, id="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = self.title_text
+
+    def on_key(self, event) -> None:
+        if event.key == "enter" and self.enter_means_yes:
+            event.stop()
+            self.dismiss(True)
 
     def action_answer(self, yes: bool) -> None:
         """Answer the question."""

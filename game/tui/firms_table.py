@@ -1,4 +1,5 @@
-"""The firms table: the player's firms and offers first, each marked with a word."""
+"""The firms table: the player's firms and offers first, each marked with a word;
+sortable by any column (o cycles, or click a header)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,28 @@ def sort_key(row: dict) -> tuple:
 
 
 def investable(row: dict) -> bool:
-    return bool(row["mine"]) and row["stage"] in INVESTABLE
+    return "invest_equity" in row.get("can", ()) if "can" in row else (
+        bool(row["mine"]) and row["stage"] in INVESTABLE)
+
+
+STAGE_ORDER = {s: i for i, s in enumerate(
+    ("prospect", "building", "ramping", "operating", "listed", "distressed", "failed", "withdrawn"))}
+# column -> (how rows sort by it, largest first?)
+SORTS: dict[str, tuple] = {
+    "tag": (sort_key, False),
+    "name": (lambda r: r["name"].lower(), False),
+    "city": (lambda r: (r["city"], r["name"]), False),
+    "stage": (lambda r: (STAGE_ORDER.get(r["stage"], 9), r["name"]), False),
+    "stake": (lambda r: r["stake"], True),
+    "valuation": (lambda r: r["valuation"], True),
+    "cash": (lambda r: r["cash"], True),
+    "capacity": (lambda r: r["capacity"], True),
+    "jobs": (lambda r: r["jobs"], True),
+    "sector": (lambda r: (r["sector"], r["name"]), False),
+}
+SORT_NAMES = {"tag": "yours first", "name": "name", "city": "city", "stage": "stage",
+              "stake": "stake", "valuation": "value", "cash": "cash", "capacity": "capacity",
+              "jobs": "jobs", "sector": "sector"}
 
 
 class FirmsTable(DataTable):
@@ -49,6 +71,8 @@ class FirmsTable(DataTable):
         super().__init__(**kwargs)
         self._names: dict[str, Text] = {}
         self._marked: str | None = None
+        self.sort_by = "tag"
+        self._rows: list[dict] = []
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -56,11 +80,39 @@ class FirmsTable(DataTable):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
-    def show_rows(self, rows: list[dict]) -> None:
+    def sorted_rows(self, rows: list[dict]) -> list[dict]:
+        key, biggest_first = SORTS[self.sort_by]
+        return sorted(rows, key=key, reverse=biggest_first)
+
+    def sort_on(self, column: str) -> None:
+        """Sort by ``column`` (a column key) and redraw, keeping the cursor on its firm."""
+        if column in SORTS:
+            self.sort_by = column
+            self.show_rows(self._rows, follow=True)
+
+    def next_sort(self) -> str:
+        keys = list(SORTS)
+        self.sort_on(keys[(keys.index(self.sort_by) + 1) % len(keys)])
+        return SORT_NAMES[self.sort_by]
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_on(str(event.column_key.value))
+
+    def current_firm(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def show_rows(self, rows: list[dict], follow: bool = False) -> None:
+        """Redraw; the cursor stays on the same row number (or on the same firm, ``follow``)."""
         keep = self.cursor_row
+        firm = self.current_firm() if follow else None
+        self._rows = rows
         self.clear()
         self._names, self._marked = {}, None
-        for row in sorted(rows, key=sort_key):
+        ordered = self.sorted_rows(rows)
+        for row in ordered:
             tag, style = firm_tag(row)
             stage = row["stage"]
             stage_style = {"distressed": "bold red", "failed": "dim", "withdrawn": "dim",
@@ -80,6 +132,8 @@ class FirmsTable(DataTable):
                 "sector": row["sector"],
             }
             self.add_row(*(cells[k] for k, _ in COLUMNS), key=row["id"])
+        if firm is not None:
+            keep = next((i for i, r in enumerate(ordered) if r["id"] == firm), keep)
         if self.row_count:
             self.move_cursor(row=min(keep, self.row_count - 1))
             self.mark(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)

@@ -13,25 +13,37 @@ from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from game.engine.actions import (
+    INCENTIVE_QUARTERS,
+    INDUSTRIAL_LAND_DISCOUNT,
     INFRASTRUCTURE,
+    MIN_ASK_AFTER_GRANT,
+    RECRUIT_CAP,
+    RECRUIT_COST_BN,
+    RECRUIT_GAIN,
     Action,
     BuildInfrastructure,
+    CreateFund,
+    GrantLand,
     InvestEquity,
     IssueBonds,
+    OfferTaxIncentive,
+    RecruitSuppliers,
     RepayBonds,
     RescueFirm,
     SellLand,
     SellStake,
     infrastructure_cost,
+    scaled_cost,
 )
 from game.engine.session import Refused, Session
 from game.engine.world import PROSPECT_PATIENCE_Q
 from game.tui import fmt
+from game.tui.checkbox import MarkedCheckbox
 from game.tui.firms_table import investable
 
 COMPACT_BELOW = 34  # terminal rows under which form fields lose their borders
@@ -74,6 +86,8 @@ class ActionForm(ModalScreen[Action | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # Enter confirms from any field; an open list or a focused button keeps its own Enter
+        Binding("enter", "confirm", "Confirm", id="form.confirm", priority=True, show=False),
     ]
     TITLE_TEXT = "Action"
     CONFIRM_LABEL = "Confirm"
@@ -86,10 +100,15 @@ class ActionForm(ModalScreen[Action | None]):
 
     # ----- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form"):
-            yield Static(self.explanation(), id="dialog-help")
-            yield from self.compose_fields()
-            yield Static(id="verdict")
+        compact = self.app.size.height < COMPACT_BELOW
+        with Vertical(id="dialog", classes="form compact" if compact else "form"):
+            with VerticalScroll(id="form-body", can_focus=False):
+                if not compact:
+                    yield Static(self.explanation(), id="dialog-help")
+                yield from self.compose_fields()
+                yield Static(id="verdict")
+                if compact:  # the check first, where it is seen; the background after it
+                    yield Static(self.explanation(), id="dialog-help")
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.CONFIRM_LABEL, id="confirm", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
@@ -105,9 +124,14 @@ class ActionForm(ModalScreen[Action | None]):
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = self.TITLE_TEXT
         if self.app.size.height < COMPACT_BELOW:  # borderless fields so 24 rows suffice
-            for widget in self.query("Input, Select, Button"):
+            for widget in self.query("Input, Select, Button, Checkbox"):
                 widget.compact = True  # type: ignore[attr-defined]
+        self.on_resize()
         self.update_verdict()
+
+    def on_resize(self) -> None:
+        # the body scrolls when the screen is short; buttons and keys stay in sight
+        self.query_one("#form-body").styles.max_height = max(self.app.size.height - 7, 6)
 
     # ----- building the action -------------------------------------------------------
     def build(self) -> tuple[Action | None, str | None]:
@@ -165,6 +189,14 @@ class ActionForm(ModalScreen[Action | None]):
 
     def select_changed(self, value: object) -> None:
         """Hook for forms that prefill fields from the selection."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            if isinstance(self.focused, Button):
+                return False
+            if any(select.expanded for select in self.query(Select)):
+                return False
+        return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -302,6 +334,14 @@ class InvestForm(ActionForm):
         yield Static(id="firm-story")
         yield Label("Amount to invest, ¥ bn", classes="field-label")
         yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
+        yield MarkedCheckbox("Pay from the sector's guidance fund", id="from-fund",
+                       value=False, disabled=self.fund_cash(self.first) <= 0)
+
+    def fund_cash(self, fid: str | None) -> float:
+        row = self.rows.get(fid) if fid else None
+        if row is None:
+            return 0.0
+        return next((s["fund"] for s in self.session.sectors() if s["id"] == row["sector_id"]), 0.0)
 
     def prefill(self, fid: str | None) -> str:
         row = self.rows.get(fid) if fid else None
@@ -323,8 +363,15 @@ class InvestForm(ActionForm):
                  if row["stage"] != "prospect" else
                  f"{row['sector']} · waits {max(PROSPECT_PATIENCE_Q - row['waited'], 0)} more quarter(s) "
                  f"· takes ¥{0.5 * row['ask']:,.1f}–{1.5 * row['ask']:,.1f} bn")
+        fund = self.fund_cash(fid)
+        if fund > 0:
+            facts += f" · {row['sector']} fund holds {fmt.bn(fund)}"
         self.query_one("#firm-story", Static).update(
             Text.assemble((facts, "bold"), "\n", (row["description"] or "", "italic")))
+        box = self.query_one("#from-fund", Checkbox)
+        box.disabled = fund <= 0
+        if fund <= 0:
+            box.value = False
 
     def select_changed(self, value: object) -> None:
         fid = str(value)
@@ -342,8 +389,9 @@ class InvestForm(ActionForm):
         value, problem = self.amount()
         if value is None:
             return None, problem
+        from_fund = self.query_one("#from-fund", Checkbox).value
         try:
-            return InvestEquity(firm=fid, amount_bn=value), None
+            return InvestEquity(firm=fid, amount_bn=value, from_fund=from_fund), None
         except ValidationError as exc:
             return None, validation_message(exc)
 
@@ -427,7 +475,7 @@ class RescueForm(ActionForm):
         yield Static(id="firm-story")
         yield Label("Amount, ¥ bn", classes="field-label")
         yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
-        yield Checkbox("On condition it moves its headquarters here", id="relocate",
+        yield MarkedCheckbox("On condition it moves its headquarters here", id="relocate",
                        value=self.must_move(self.first))
 
     def prefill(self, fid: str | None) -> str:
@@ -536,3 +584,219 @@ class SellStakeForm(ActionForm):
             return SellStake(firm=fid, share=value / 100.0), None
         except ValidationError as exc:
             return None, validation_message(exc)
+
+
+def grantable(row: dict) -> bool:
+    return "grant_land" in row.get("can", ())
+
+
+class GrantLandForm(ActionForm):
+    """Give industrial land to a prospect (it lowers the ask) or a firm building here."""
+
+    TITLE_TEXT = "Grant industrial land"
+    CONFIRM_LABEL = "Grant"
+    UNIT = "hectares"
+
+    def __init__(self, session: Session, firm: str | None = None) -> None:
+        super().__init__(session)
+        self.rows = {r["id"]: r for r in session.firms() if grantable(r)}
+        self.order = sorted(self.rows, key=lambda f: (self.rows[f]["stage"] != "prospect",
+                                                      self.rows[f]["name"]))
+        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The land bank holds {fmt.ha(h['land_bank'])}. Granted land brings no revenue: "
+                f"it is worth {INDUSTRIAL_LAND_DISCOUNT:.0%} of the auction price to the firm. A "
+                "prospect counts it toward its ask (land covers at most "
+                f"{1 - MIN_ASK_AFTER_GRANT:.0%}); a firm that is building gets it as cash.")
+
+    def compose_fields(self) -> ComposeResult:
+        if not self.rows:
+            yield Static("Land can be granted only to a prospect or a firm building in your "
+                         "city, and there is none now.", id="no-firms")
+            return
+        yield Label("Firm", classes="field-label")
+        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['stage']}", f) for f in self.order],
+                     value=self.first, allow_blank=False, id="firm")
+        yield Static(id="firm-story")
+        yield Label("Hectares to grant", classes="field-label")
+        yield Input(placeholder="hectares, e.g. 20", id="amount")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.rows:
+            self.select_changed(self.first)
+            self.query_one("#amount", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    def select_changed(self, value: object) -> None:
+        row = self.rows.get(str(value))
+        if row is None:
+            return
+        what = (f"asks {fmt.bn(row['ask'])} for {fmt.pct(row['offered_stake'])}"
+                if row["stage"] == "prospect" else f"building · cash {fmt.bn(row['cash'])}")
+        self.query_one("#firm-story", Static).update(Text(f"{row['sector']} · {what}", style="bold"))
+
+    def ask_after(self, fid: str, hectares: float) -> tuple[float, float] | None:
+        """A prospect's ask before and after the grant (the engine's rule, for the preview)."""
+        row = self.rows.get(fid)
+        slot = self.session.world.firm_slot(fid)
+        if row is None or slot is None or row["stage"] != "prospect":
+            return None
+        st, p = self.session.state, self.session.player
+        ha = min(hectares, float(st.land_bank[0, p]))
+        value = ha * float(st.land_price[0, p]) * INDUSTRIAL_LAND_DISCOUNT
+        floor = MIN_ASK_AFTER_GRANT * (row["ask"] + float(st.land_granted[0, slot]))
+        return row["ask"], row["ask"] - max(min(value, row["ask"] - floor), 0.0)
+
+    def update_verdict(self) -> None:
+        super().update_verdict()
+        if self.allowed is not None and isinstance(self.allowed, GrantLand):
+            change = self.ask_after(self.allowed.firm, self.allowed.hectares)
+            if change is not None:
+                verdict = self.query_one("#verdict", Static)
+                text = verdict.content.copy() if isinstance(verdict.content, Text) else Text()
+                text.append(f"\n  Its ask {fmt.arrow(fmt.bn(change[0]), fmt.bn(change[1]))}")
+                verdict.update(text)
+
+    def build(self) -> tuple[Action | None, str | None]:
+        if not self.rows:
+            return None, "There is no firm to grant land to."
+        fid = self.query_one("#firm", Select).value
+        if not isinstance(fid, str):
+            return None, "Pick a firm."
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return GrantLand(firm=fid, hectares=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class SectorForm(ActionForm):
+    """A form whose first field picks one of the scenario's sectors."""
+
+    SECTOR_LABEL = "Sector"
+
+    def __init__(self, session: Session, sector: str | None = None) -> None:
+        super().__init__(session)
+        self.sectors = {s["id"]: s for s in session.sectors()}
+        self.first = sector if sector in self.sectors else next(iter(self.sectors), None)
+
+    def sector_label(self, row: dict) -> str:
+        return row["name"]
+
+    def compose_sector(self) -> ComposeResult:
+        yield Label(self.SECTOR_LABEL, classes="field-label")
+        yield Select([(self.sector_label(r), sid) for sid, r in self.sectors.items()],
+                     value=self.first, allow_blank=False, id="sector")
+        yield Static(id="sector-story")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from self.compose_sector()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.select_changed(self.first)
+        self.query_one("#sector", Select).focus()
+
+    def select_changed(self, value: object) -> None:
+        row = self.sectors.get(str(value))
+        if row is not None:
+            self.query_one("#sector-story", Static).update(self.story(row))
+
+    def story(self, row: dict) -> Text:
+        return Text(f"{row['name']}: chain density here {fmt.pct(row['density'])}, price index "
+                    f"{row['price']:.2f}", style="bold")
+
+    def sector(self) -> str | None:
+        sid = self.query_one("#sector", Select).value
+        return sid if isinstance(sid, str) else None
+
+
+class CreateFundForm(SectorForm):
+    """Commit money to a sector guidance fund; partners add to it."""
+
+    TITLE_TEXT = "Create or top up a guidance fund"
+    CONFIRM_LABEL = "Commit"
+
+    def explanation(self) -> str:
+        h = self.session.headline()
+        return (f"The treasury holds {fmt.bn(h['treasury'])}. Private partners add money in "
+                f"proportion to investors' trust in the city ({h['credibility']:.2f}) and the "
+                "sector's mood (less for long-horizon sectors early on). Invest from the fund "
+                "with i and the box “Pay from the sector's guidance fund”.")
+
+    def story(self, row: dict) -> Text:
+        mood = "IPO window open" if row["ipo_window"] else "IPO window shut"
+        return Text(f"The {row['name']} fund holds {fmt.bn(row['fund'])} · sentiment "
+                    f"{row['sentiment']:.2f} ({mood})", style="bold")
+
+    def compose_fields(self) -> ComposeResult:
+        yield from self.compose_sector()
+        yield Label("Amount to commit, ¥ bn", classes="field-label")
+        yield Input(placeholder="¥ bn, e.g. 5", id="amount")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        sid = self.sector()
+        if sid is None:
+            return None, "Pick a sector."
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return CreateFund(sector=sid, amount_bn=value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+
+class RecruitSuppliersForm(SectorForm):
+    """Court suppliers for a chain link: density in that sector rises over the next quarters."""
+
+    TITLE_TEXT = "Recruit suppliers"
+    CONFIRM_LABEL = "Recruit"
+    SECTOR_LABEL = "Chain link (sector) to court suppliers for"
+
+    def explanation(self) -> str:
+        cost = float(scaled_cost(self.session.state, self.session.player, RECRUIT_COST_BN)[0])
+        return (f"Costs {fmt.bn(cost)}. Suppliers courted for a sector raise its chain density "
+                f"by up to {RECRUIT_GAIN:.0%} over the next quarters (at most {RECRUIT_CAP:.0%} "
+                "in all): denser chains cut your firms' costs and lift GDP. See the Chains tab.")
+
+    def story(self, row: dict) -> Text:
+        s = self.session.world.sector_index.get(row["id"])
+        courted = float(self.session.state.recruited[0, self.session.player, s]) if s is not None else 0.0
+        return Text(f"{row['name']}: density here {fmt.pct(row['density'])} · suppliers courted "
+                    f"{fmt.pct(courted)} of {fmt.pct(RECRUIT_CAP)}", style="bold")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        sid = self.sector()
+        if sid is None:
+            return None, "Pick a sector."
+        return RecruitSuppliers(sector=sid), None
+
+
+class TaxIncentiveForm(SectorForm):
+    """The old brochure approach: half the local taxes back for two years."""
+
+    TITLE_TEXT = "Offer tax incentives"
+    CONFIRM_LABEL = "Offer"
+
+    def explanation(self) -> str:
+        return (f"Firms of the sector pay half their local taxes for {INCENTIVE_QUARTERS} quarters. "
+                "Nothing leaves the treasury now, but tax revenue falls: cheap, and weak.")
+
+    def story(self, row: dict) -> Text:
+        s = self.session.world.sector_index.get(row["id"])
+        left = float(self.session.state.incentive_left[0, self.session.player, s]) if s is not None else 0.0
+        now = f"incentives run {left:.0f} more quarters" if left > 0 else "no incentives now"
+        return Text(f"{row['name']}: {now}", style="bold")
+
+    def build(self) -> tuple[Action | None, str | None]:
+        sid = self.sector()
+        if sid is None:
+            return None, "Pick a sector."
+        return OfferTaxIncentive(sector=sid), None

@@ -36,7 +36,7 @@ class NewsLog(RichLog):
     def on_mount(self) -> None:
         self.border_title = "News"
 
-    def refresh_from(self, session: Session) -> None:
+    def refresh_from(self, session: Session, records: object = None) -> None:
         n = len(self._shown)
         if session.news[:n] != self._shown:  # undo took an item back: redraw it all
             self.clear()
