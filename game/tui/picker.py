@@ -23,7 +23,7 @@ def end_label(sc: ScenarioDef) -> str:
     return f"{sc.start_year + q // 4} Q{q % 4 + 1}"
 
 
-def scenario_brief(sc: ScenarioDef) -> Text:
+def scenario_brief(sc: ScenarioDef, content: Content | None = None, full: bool = False) -> Text:
     text = Text()
     text.append(sc.name, style="bold")
     text.append("\n")
@@ -35,6 +35,36 @@ def scenario_brief(sc: ScenarioDef) -> Text:
     text.append("\n\n")
     text.append("To win: ", style="bold")
     text.append(sc.victory)
+    if full and content is not None:
+        text.append("\n\n")
+        text.append_text(scenario_details(sc, content))
+    return text
+
+
+def scenario_details(sc: ScenarioDef, content: Content) -> Text:
+    """The scenario's cities, sectors, firms and scoring, for the Scenarios browser."""
+    text = Text()
+    text.append("Cities: ", style="bold")
+    text.append(", ".join(f"{c.name} ({'you' if c.id == sc.player_city else c.archetype})"
+                          for c in sc.cities))
+    text.append("\nSectors: ", style="bold")
+    text.append(", ".join(content.sectors[s].name if s in content.sectors else s for s in sc.sectors))
+    if sc.firms:
+        text.append("\nFirms: ", style="bold")
+        text.append(", ".join(content.firms[f].name if f in content.firms else f for f in sc.firms))
+    text.append("\nEach quarter: ", style="bold")
+    text.append(f"{sc.attention_per_turn} points of attention; bonds at {sc.bond_rate:.1%}, "
+                f"debt capped at {sc.debt_limit_ratio:.1f}x yearly revenue")
+    weights = sc.score.model_dump()
+    text.append("\nScore: ", style="bold")
+    text.append(", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in weights.items() if v))
+    if sc.history:
+        text.append("\nHistory: ", style="bold")
+        text.append(f"{len(sc.history)} real figures to compare with at the end")
+    label = content.sources.get(("scenarios", sc.id), ("", ""))[0]
+    if label:
+        text.append("\nFile: ", style="bold")
+        text.append(label, style="dim")
     return text
 
 
@@ -46,13 +76,16 @@ class ScenarioPicker(Screen[None]):
         Binding("q", "quit", "Quit", id="picker.quit"),
     ]
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, browse: bool = False) -> None:
         super().__init__()
+        self.content = content
+        self.browse = browse
         self.scenarios = sorted(content.scenarios.values(),
                                 key=lambda s: (DIFFICULTY_ORDER.get(s.difficulty, 9), s.start_year, s.id))
 
     def compose(self) -> ComposeResult:
-        yield Static("Choose a scenario", id="picker-title")
+        yield Static("Scenarios: what each one asks of you" if self.browse else "Choose a scenario",
+                     id="picker-title")
         with Horizontal(id="picker"):
             yield MarkedOptionList(*(Option(self.option_text(sc), id=sc.id) for sc in self.scenarios),
                              id="scenario-list")
@@ -76,7 +109,8 @@ class ScenarioPicker(Screen[None]):
     def show_brief(self, index: int | None) -> None:
         if index is None or not self.scenarios:
             return
-        self.query_one("#scenario-brief", Static).update(scenario_brief(self.scenarios[index]))
+        self.query_one("#scenario-brief", Static).update(scenario_brief(self.scenarios[index], self.content,
+                                                                         full=self.browse))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show_brief(event.option_index)

@@ -1,7 +1,9 @@
-"""The title screen: the game's name, one line about it, New game and Quit."""
+"""The title screen: new game, continue (the latest autosave), load, scenarios, mods,
+settings, help and quit."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -25,13 +27,23 @@ TAGLINE = ("Run a Chinese city's industrial policy, 2008 onward. Land sales pay 
            "today; chip, panel and EV firms might pay them tomorrow, if you back the right "
            "ones and get out in time.")
 
+ITEMS = (("new", "New game", "n"), ("continue", "Continue", "c"), ("load", "Load game", "l"),
+         ("scenarios", "Scenarios", "s"), ("mods", "Mods", "m"), ("settings", "Settings", "o"),
+         ("help", "Help", "?"), ("quit", "Quit", "q"))
+
 
 class TitleScreen(Screen[None]):
     """The first screen."""
 
     BINDINGS = [
-        Binding("n", "new_game", "New game", id="title.new"),
-        Binding("q", "quit", "Quit", id="title.quit"),
+        Binding("n", "pick('new')", "New game", id="title.new"),
+        Binding("c", "pick('continue')", "Continue", id="title.continue", show=False),
+        Binding("l", "pick('load')", "Load", id="title.load", show=False),
+        Binding("s", "pick('scenarios')", "Scenarios", id="title.scenarios", show=False),
+        Binding("m", "pick('mods')", "Mods", id="title.mods", show=False),
+        Binding("o", "pick('settings')", "Settings", id="title.settings", show=False),
+        Binding("question_mark", "pick('help')", "Help", key_display="?", id="title.help"),
+        Binding("q", "pick('quit')", "Quit", id="title.quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,25 +51,65 @@ class TitleScreen(Screen[None]):
             yield Static(LOGO, id="logo")
             yield Static(TAGLINE, id="tagline")
             with Center():
-                yield MarkedOptionList(Option("New game", id="new"), Option("Quit", id="quit"),
-                                 id="title-menu")
-            yield Static("↑↓ choose · Enter select", id="title-keys")
+                yield MarkedOptionList(*(Option(self.item_text(label, key), id=item)
+                                         for item, label, key in ITEMS), id="title-menu")
+            yield Static(id="continue-note")
+            yield Static("↑↓ choose · Enter select · or press the letter", id="title-keys")
         yield Footer(compact=True)
 
+    @staticmethod
+    def item_text(label: str, key: str) -> Text:
+        return Text.assemble((f"{label:<11}", ""), (key, "dim"))
+
     def on_mount(self) -> None:
-        self.query_one("#title-menu", OptionList).focus()
+        menu = self.query_one("#title-menu", OptionList)
+        menu.highlighted = 0
+        menu.focus()
+        self.show_continue()
+
+    def on_screen_resume(self) -> None:
+        self.show_continue()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 30, "-short")
+
+    def show_continue(self) -> None:
+        """Name the game Continue opens (the newest autosave), or grey it out."""
+        info = self.app.latest_autosave()  # type: ignore[attr-defined]
+        menu = self.query_one("#title-menu", MarkedOptionList)
+        index = [i for i, _, _ in ITEMS].index("continue")
+        note = self.query_one("#continue-note", Static)
+        prompts = [self.item_text(label, key) for _, label, key in ITEMS]
+        if info is None:
+            prompts[index] = Text("Continue   (none)", style="dim")
+            menu.set_prompts(prompts)
+            menu.disable_option_at_index(index)
+            note.update("")
+        else:
+            menu.set_prompts(prompts)
+            menu.enable_option_at_index(index)
+            note.update(Text(f"Continue: {info.scenario_name}, {info.date}", style="dim"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id == "new":
-            self.action_new_game()
-        else:
-            self.action_quit()
+        self.action_pick(event.option.id or "")
 
-    def action_new_game(self) -> None:
-        """Pick a scenario."""
-        self.app.show_picker()  # type: ignore[attr-defined]
-
-    def action_quit(self) -> None:
-        """Leave the game."""
-        self.app.exit()
+    def action_pick(self, item: str) -> None:
+        """Open a title menu item."""
+        app = self.app
+        if item == "new":
+            app.show_picker()  # type: ignore[attr-defined]
+        elif item == "continue":
+            app.continue_game()  # type: ignore[attr-defined]
+        elif item == "load":
+            app.open_load()  # type: ignore[attr-defined]
+        elif item == "scenarios":
+            app.show_picker(browse=True)  # type: ignore[attr-defined]
+        elif item == "mods":
+            app.open_mods()  # type: ignore[attr-defined]
+        elif item == "settings":
+            app.open_settings()  # type: ignore[attr-defined]
+        elif item == "help":
+            app.open_help()  # type: ignore[attr-defined]
+        elif item == "quit":
+            app.exit()
