@@ -31,7 +31,8 @@ def components(world: World, state: State, city: int | None = None) -> dict[str,
     land_drop = land_drop * np.clip(gdp_growth * 2.0 - 0.5, 0.0, 1.0) * np.clip(bank_left / LAND_BANK_FLOOR, 0.0, 1.0)
     invested = state.invested[:, p]
     value = portfolio_value(state)[:, p] + state.realised[:, p]
-    moic = np.where(invested > 0, value / np.maximum(invested, 1e-9), 0.0)
+    # a city that invested nothing kept its money: as if it broke even (a multiple of 1)
+    moic = np.where(invested > 0, value / np.maximum(invested, 1e-9), 1.0)
     portfolio = np.clip((moic - 0.5) / 2.0, 0.0, 1.0)
     debt = np.clip(1.0 - debt_ratio(state)[:, p] / world.scenario.debt_limit_ratio, 0.0, 1.0)
     jobs0 = city.population_m * JOBS_PER_M_RESIDENTS
