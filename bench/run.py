@@ -7,7 +7,9 @@
 - batched_speedup: per-world time played one world at a time over per-world time in
   the batch, for the same worlds in the same run (target: at least 50x);
 - bytes_per_world: state plus pre-drawn noise, per world (10,000 worlds under 2 GiB);
-- cores: the machine's core count.
+- cores: the machine's core count;
+- without_events: the same batch and single-world figures with the scenario's events off
+  (rivals stay in: they are part of every tick).
 """
 
 from __future__ import annotations
@@ -46,7 +48,17 @@ def main() -> None:
     args = parser.parse_args()
 
     content = load_content()
-    world = build_world(content.scenario(args.scenario), content.sectors, content.firms)
+    scenario = content.scenario(args.scenario)
+    world = build_world(scenario, content.sectors, content.firms)
+    quiet = build_world(scenario, content.sectors, content.firms, events={})
+    report = measure(world, args)
+    report["events"] = world.n_events
+    report["without_events"] = {k: v for k, v in measure(quiet, args).items()
+                                if k in ("end_turn_ms_median", "batch_seconds", "world_turns_per_s", "batched_speedup")}
+    print(json.dumps(report, indent=2))
+
+
+def measure(world, args) -> dict:
 
     per_turn = []
     for g in range(args.games):
@@ -79,7 +91,7 @@ def main() -> None:
     single_per_world = (time.perf_counter() - t0) / args.singles
     batch_per_world = batch / args.worlds
 
-    print(json.dumps({
+    return {
         "scenario": args.scenario,
         "end_turn_ms_median": round(statistics.median(per_turn), 3),
         "end_turn_ms_p90": round(sorted(per_turn)[int(0.9 * len(per_turn))], 3),
@@ -92,7 +104,7 @@ def main() -> None:
         "bytes_per_world": state_bytes(state) // args.worlds,
         "gib_for_10k_worlds": round(state_bytes(state) / args.worlds * 10_000 / 2**30, 3),
         "cores": os.cpu_count(),
-    }, indent=2))
+    }
 
 
 if __name__ == "__main__":
