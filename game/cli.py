@@ -22,8 +22,6 @@ def _content(args: argparse.Namespace) -> Content:
     return load_content(_mod_dirs(args))
 
 
-
-
 def _world(content: Content, scenario_id: str):
     from game.engine.world import build_world
 
