@@ -259,7 +259,7 @@ class ArchitectApp(App[None]):
                                [list(t) for t in session.log], list(session.news),
                                list(session.history), list(session.turn_hashes))
         self.dirty = False
-        self.autosave_worker(copy)
+        self.call_after_refresh(self.autosave_worker, copy)
 
     @work(thread=True, group="autosave", exit_on_error=False, description="autosave")
     def autosave_worker(self, session: Session) -> None:

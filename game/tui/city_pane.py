@@ -88,12 +88,13 @@ class CityPane(Horizontal):
 
     DEFAULT_CSS = """
     CityPane { height: 1fr; }
-    CityPane #city-left { width: 34; height: 1fr; }
+    CityPane #city-left { width: 34; height: 1fr; scrollbar-size-vertical: 1; }
     CityPane.-wide #city-left { width: 46; }
     CityPane #city-metrics { height: auto; border: round $primary; }
     CityPane #city-metrics:focus { border: round $accent; }
     CityPane #city-standing { height: auto; padding: 0 1; }
     CityPane #city-alerts { height: auto; padding: 0 1; margin-top: 1; }
+    CityPane #city-firms { height: auto; padding: 0 1; margin-top: 1; }
     CityPane #city-why { width: 1fr; height: 1fr; border: round $primary; padding: 0 1; }
     CityPane #why-text { height: auto; }
     CityPane #city-chart { height: 9; margin-top: 1; }
@@ -109,6 +110,7 @@ class CityPane(Horizontal):
             yield MarkedOptionList(*(Option(label, id=key) for key, label, _, _ in METRICS),
                                    id="city-metrics")
             yield Static(id="city-standing")
+            yield Static(id="city-firms")
             yield Static(id="city-alerts")
         with VerticalScroll(id="city-why"):
             yield Static(id="why-text")
@@ -139,6 +141,11 @@ class CityPane(Horizontal):
             prompts.append(text)
         self.query_one("#city-metrics", MarkedOptionList).set_prompts(prompts)
         self.query_one("#city-standing", Static).update(self.standing(session, wide))
+        firms = self.query_one("#city-firms", Static)
+        story = self.your_firms(session)
+        firms.display = story is not None
+        if story is not None:
+            firms.update(story)
         found = alerts(session)
         box = self.query_one("#city-alerts", Static)
         box.display = bool(found)
@@ -161,15 +168,15 @@ class CityPane(Horizontal):
         text.append(f"{meter(h['debt_ratio'] / limit, n)} {h['debt_ratio']:.1f}x of {limit:.1f}x"
                     f"{' cap' if wide else ''}\n")
         text.append("Province   ", style="dim")
-        text.append(f"{meter(h['patience'], n)} patience {fmt.pct(h['patience'])}\n")
+        text.append(f"{meter(h['patience'], n)} {'patience ' if wide else ''}{fmt.pct(h['patience'])}\n")
         text.append("Investors  ", style="dim")
         text.append(f"{meter(h['credibility'], n)} trust {h['credibility']:.2f}\n")
         text.append("Attention  ", style="dim")
         text.append("●" * left + "○" * max(most - left, 0) + f" {left} of {most} left")
         done = [a for a in session.actions_this_turn if a.get("kind") not in ("pass",)]
         if done:
-            text.append("\nThis quarter", style="dim")
-            text.append(f" {len(done)} action(s); u undoes the last")
+            text.append("\nDone now   ", style="dim")
+            text.append(f"{len(done)} action{'s' if len(done) > 1 else ''} · u undoes")
         return text
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -190,8 +197,7 @@ class CityPane(Horizontal):
         closed = closed_label(s)
         text_box = self.query_one("#why-text", Static)
         if closed is None:
-            text_box.update(Text(f"{label}: nothing has changed yet. End the turn (e) and this "
-                                 "panel shows what moved it, cause by cause.", style="dim"))
+            text_box.update(self.first_turn(s, label))
         else:
             rows = why_rows(s, key)
             head = Text.assemble((f"Why {label.lower()} changed in {closed}", "bold"))
@@ -211,6 +217,40 @@ class CityPane(Horizontal):
         self.query_one("#city-chart", Chart).plot(
             lambda w, h: line_chart([Series(f"{label}, start of each quarter", [v * scale for v in series])],
                                     w, h, (first, last)))
+
+    @staticmethod
+    def your_firms(session: Session) -> Text | None:
+        """The firms that are the city's business: offers, stakes, firms at home."""
+        rows = [r for r in session.firms() if (r["mine"] or r["stake"] > 1e-6)
+                and r["stage"] not in ("failed", "withdrawn")]
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (r["stage"] != "prospect", -r["stake"], r["name"]))
+        text = Text("Your firms (3 Industry for all)\n", style="bold")
+        for i, r in enumerate(rows[:6]):
+            tag = "▶ offer " if r["stage"] == "prospect" else ("★ " if r["stake"] > 1e-6 else "• ")
+            text.append(tag, style="bold")
+            text.append(f"{r['name']} ")
+            what = (f"asks {fmt.bn(r['ask'])}" if r["stage"] == "prospect" else
+                    f"{r['stage']}" + (f", {fmt.pct(r['stake'])}" if r["stake"] > 1e-6 else ""))
+            text.append(what, style="bold red" if r["stage"] == "distressed" else "dim")
+            if i < min(len(rows), 6) - 1:
+                text.append("\n")
+        if len(rows) > 6:
+            text.append(f"\n… and {len(rows) - 6} more", style="dim")
+        return text
+
+    @staticmethod
+    def first_turn(s: Session, label: str) -> Text:
+        """Before any quarter has closed: the goal, and how this panel will help."""
+        text = Text()
+        text.append("Your goal\n", style="bold")
+        text.append(s.world.scenario.victory + "\n\n")
+        text.append(f"{label}: nothing has changed yet. ", style="dim")
+        text.append("End the turn (e) and this panel shows what moved each number, cause by "
+                    "cause. Every number in the list on the left has its own story: ↑↓ pick one.",
+                    style="dim")
+        return text
 
     @staticmethod
     def land_share_story(s: Session, rows: list[tuple[str, float]]) -> Text:

@@ -358,10 +358,11 @@ class DashboardScreen(Screen[None]):
         before = {k: float(getattr(opened, k)) for k in s.headline() if hasattr(opened, k)}
         closed = s.date
         news = s.end_turn()
-        self.app.autosave(s)  # type: ignore[attr-defined]
         self.records.observe(s)
         report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
         self.app.push_screen(report, self.after_report)
+        # save once the report is on screen, so the writing never delays the picture
+        self.app.autosave(s)  # type: ignore[attr-defined]
 
     def after_report(self, _: None) -> None:
         if self.session.over:

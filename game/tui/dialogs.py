@@ -147,7 +147,8 @@ class TurnReport(Screen[None]):
 
     def news_text(self) -> Text:
         text = Text("What happened\n", style="bold")
-        items = [n for n in self.news]
+        # the quarter's fiscal summary repeats the numbers above (from after your actions)
+        items = [n for n in self.news if not (n.kind == "fiscal" and n.severity == "info")]
         if not items:
             text.append("Nothing new this quarter.", style="dim")
         for i, item in enumerate(items):

@@ -1,5 +1,7 @@
 """TUI fixtures: a frozen content pack for snapshots (base sectors, fixture firms and
-scenarios only), so balance work on the base pack does not move the pictures."""
+scenarios only), so balance work on the base pack does not move the pictures; and a
+temporary save folder and settings file for every test, so no test touches the
+player's own; animations off."""
 
 from __future__ import annotations
 
@@ -11,6 +13,17 @@ import pytest
 from game.content.loader import Content, load_content
 
 FIXTURE_PACK = Path(__file__).parent / "fixture_pack"
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Saves and settings go to this test's own temporary folder."""
+    saves = tmp_path / "saves"
+    monkeypatch.setenv("ARCHITECT_SAVES", str(saves))
+    monkeypatch.setenv("ARCHITECT_SETTINGS", str(tmp_path / "settings.json"))
+    # no tab-underline animations to wait for (snapshots turn them off too)
+    monkeypatch.setattr("textual.constants.TEXTUAL_ANIMATIONS", "none")
+    return saves
 
 
 @pytest.fixture(scope="session")
