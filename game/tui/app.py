@@ -37,6 +37,7 @@ from game.tui.title import TitleScreen
 CONTENT_ADVICE = ("The game's content packs have problems. Each line names the file, the line "
                   "where it could be found, the key and what was expected. Fix them, or leave "
                   "the pack out of --mods, and start again.")
+AUTOSAVE_DELAY_S = 0.4
 SAVE_ADVICE = ("The save could not be opened. Nothing has changed: your other saves, and the "
                "game you were playing, are as they were. Esc goes back.")
 
@@ -65,6 +66,7 @@ class ArchitectApp(App[None]):
         self.mods = [Path(m) for m in mods]
         self.session_code = session_code
         self.dirty = False  # something happened since the last save or autosave
+        self._pending_autosave: Session | None = None
 
     # ----- start -----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -259,7 +261,26 @@ class ArchitectApp(App[None]):
                                [list(t) for t in session.log], list(session.news),
                                list(session.history), list(session.turn_hashes))
         self.dirty = False
-        self.call_after_refresh(self.autosave_worker, copy)
+        # a moment later, so the writing never competes with drawing the turn report;
+        # leaving before then writes it at once (see exit)
+        self._pending_autosave = copy
+        self.set_timer(AUTOSAVE_DELAY_S, self.start_autosave)
+
+    def start_autosave(self) -> None:
+        copy, self._pending_autosave = self._pending_autosave, None
+        if copy is not None:
+            self.autosave_worker(copy)
+
+    def exit(self, *args, **kwargs) -> None:
+        """Leave, after writing an autosave that is still waiting for its moment."""
+        copy, self._pending_autosave = self._pending_autosave, None
+        if copy is not None:
+            try:
+                write_autosave(copy, self.saves_dir, keep=self.settings.autosaves,
+                               content=self.content, mods=self.mods, meta=self.save_meta())
+            except (SaveError, OSError):
+                pass  # leaving anyway; the previous autosaves are intact
+        super().exit(*args, **kwargs)
 
     @work(thread=True, group="autosave", exit_on_error=False, description="autosave")
     def autosave_worker(self, session: Session) -> None:

@@ -67,6 +67,7 @@ async def test_autosave_after_each_turn_then_continue(fixture_content: Content, 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await end_turn(app, pilot)
+        await pilot.pause(0.5)  # the autosave waits until the report is on screen
         await app.workers.wait_for_complete()
         assert (private_folders / "autosave-1.save.json").is_file()
         rows = list_saves(private_folders)
@@ -82,6 +83,16 @@ async def test_autosave_after_each_turn_then_continue(fixture_content: Content, 
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         assert app.session.date == "2010 Q2" and app.session.turn == 1
+
+
+async def test_leaving_right_after_a_turn_still_autosaves(fixture_content: Content,
+                                                          private_folders: Path) -> None:
+    app = make_app(content=fixture_content, scenario="fixture-short")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await end_turn(app, pilot)
+        await pilot.press("q")  # before the autosave's moment
+    assert list_saves(private_folders)[0].date == "2010 Q2"
 
 
 async def test_save_dialog_suggests_a_name_checks_it_and_asks_before_replacing(
