@@ -123,7 +123,6 @@ def diagram(session: Session, sid: str, width: int) -> Text:
         for ri, s in enumerate(col):
             nodes[s] = Node(s, ci, ci * (box_w + gap), top + ri * (BOX_H + 1))
     mine = [r for r in session.firms() if r["mine"] and r["stage"] not in ("failed", "withdrawn", "prospect")]
-    player = session.world.cities[session.player].name
     # links first, so boxes and labels sit on top of them
     for s, node in nodes.items():
         for name in rows[s]["inputs"]:
@@ -138,17 +137,17 @@ def diagram(session: Session, sid: str, width: int) -> Text:
             canvas.hline(xm, x1, y1)
             canvas.put(x1, y1, "▶", "bold")
             d = rows[src.sid]["density"]
-            label = f"{d:.0%}" if xm - x0 >= 6 else f"{d * 100:.0f}"
+            label = f"{d:.0%}" if len(f"{d:.0%}") + 1 <= xm - x0 - 1 else f"{d * 100:.0f}"
             canvas.put(x0 + 1, y0, label, "bold")
     for s, node in nodes.items():
         r = rows[s]
         here = [f for f in mine if f["sector_id"] == s]
-        cap = r["by_city"].get(player, {}).get("producing", 0.0)
+        cap = sum(f["capacity"] for f in here)  # producing or being built
         inner = box_w - 2
         lines = [
             (r["name"], "bold"),
             (f"{meter(r['density'], max(min(inner - 5, 8), 3))} {r['density']:.0%}", ""),
-            (f"{len(here)} firm{'s' if len(here) != 1 else ''} · {cap:,.0f} bn" if here else "no firm here", "dim"),
+            (f"{len(here)} firm{'s' if len(here) != 1 else ''} · {cap:,.1f} bn" if here else "no firm here", "dim"),
         ]
         canvas.box(node.x, node.y, box_w, lines, "bold" if s == sid else "", heavy=s == sid)
     return canvas.render()

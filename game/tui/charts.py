@@ -185,19 +185,25 @@ def column_chart(values: Sequence[float], width: int, height: int,
     top, bottom, axis_w = _axis(0.0, hi, fmt)
     plot_w = max(width - axis_w - 2, 4)
     vals = resample(vals, plot_w)
-    levels = [round(v / hi * plot_h * 8) if v > 0 else 0 for v in vals]
+    # a few quarters get wider columns (with a gap), a long history a column each
+    bar = max(1, min(4, plot_w // max(len(vals), 1) - 1))
+    gap = 1 if bar > 1 else 0
+    levels = []
+    for v in vals:
+        level = round(v / hi * plot_h * 8) if v > 0 else 0
+        levels += [level] * bar + [0] * gap
     text = Text()
     for r in range(plot_h):
         floor = (plot_h - 1 - r) * 8
         lab = top if r == 0 else bottom if r == plot_h - 1 else ""
         text.append(lab.rjust(axis_w), style="dim")
         text.append(" ┤" if r in (0, plot_h - 1) else " │", style="dim")
-        for lv in levels:
+        for lv in levels[:plot_w]:
             fill = lv - floor
             text.append("█" if fill >= 8 else (TICKS[fill - 1] if fill > 0 else " "))
         text.append("\n")
     text.append(" " * (axis_w + 2))
-    text.append(x_axis(x_labels, plot_w), style="dim")
+    text.append(x_axis(x_labels, min(len(levels), plot_w)), style="dim")
     if label:
         text.append("\n" + " " * (axis_w + 2))
         text.append(label)

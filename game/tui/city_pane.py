@@ -136,8 +136,8 @@ class CityPane(Horizontal):
             text = Text(f"{label:<11}", style="dim")
             text.append(f"{f(h[key]):>9}", style="bold")
             if wide:
-                text.append(f" {fd(change) if len(series) > 1 else '':>10}")
-            text.append(" " + spark(series if len(series) > 1 else series * 2, 10 if wide else 8))
+                text.append(f" {fd(change) if len(series) > 1 else '':>9}")
+            text.append(" " + spark(series if len(series) > 1 else series * 2, 8))
             prompts.append(text)
         self.query_one("#city-metrics", MarkedOptionList).set_prompts(prompts)
         self.query_one("#city-standing", Static).update(self.standing(session, wide))
@@ -173,7 +173,7 @@ class CityPane(Horizontal):
         text.append(f"{meter(h['credibility'], n)} trust {h['credibility']:.2f}\n")
         text.append("Attention  ", style="dim")
         text.append("●" * left + "○" * max(most - left, 0) + f" {left} of {most} left")
-        done = [a for a in session.actions_this_turn if a.get("kind") not in ("pass",)]
+        done = [a for a in session.actions_this_turn if a.get("kind") not in ("pass", "choose_event")]
         if done:
             text.append("\nDone now   ", style="dim")
             text.append(f"{len(done)} action{'s' if len(done) > 1 else ''} · u undoes")
@@ -226,11 +226,11 @@ class CityPane(Horizontal):
         if not rows:
             return None
         rows.sort(key=lambda r: (r["stage"] != "prospect", -r["stake"], r["name"]))
-        text = Text("Your firms (3 Industry for all)\n", style="bold")
+        text = Text("Your firms (▶ offers; 3 for all)\n", style="bold")
         for i, r in enumerate(rows[:6]):
-            tag = "▶ offer " if r["stage"] == "prospect" else ("★ " if r["stake"] > 1e-6 else "• ")
+            tag = "▶ " if r["stage"] == "prospect" else ("★ " if r["stake"] > 1e-6 else "• ")
             text.append(tag, style="bold")
-            text.append(f"{r['name']} ")
+            text.append(f"{r['name'][:16]} ")
             what = (f"asks {fmt.bn(r['ask'])}" if r["stage"] == "prospect" else
                     f"{r['stage']}" + (f", {fmt.pct(r['stake'])}" if r["stake"] > 1e-6 else ""))
             text.append(what, style="bold red" if r["stage"] == "distressed" else "dim")

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from game.engine.session import Session
 from game.tui import fmt
+from game.tui.charts import spark
 
 COMPONENT_LABELS = {
     "gdp_growth": "GDP growth against the nation",
@@ -48,19 +49,29 @@ def growth(a: float, b: float) -> str:
     return f"{(b / a - 1) * 100:+.0f}%" if a else ""
 
 
-def outcome_table(r: dict) -> Table:
+def path(session: Session | None, key: str) -> str:
+    """The quarter-by-quarter path of a headline number, as a sparkline."""
+    if session is None or len(session.history) < 2:
+        return ""
+    return spark([getattr(s, key) for s in session.history], 16)
+
+
+def outcome_table(r: dict, session: Session | None = None) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 1), title="Your city",
                   title_justify="left", title_style="bold")
     table.add_column("What", no_wrap=True)
     table.add_column("Figure")
+    table.add_column("Path", no_wrap=True)
     table.add_row("GDP a year", f"{fmt.bn(r['gdp_start'])} → {fmt.bn(r['gdp_end'])} "
-                                f"({growth(r['gdp_start'], r['gdp_end'])})")
-    table.add_row("Land share", f"{fmt.pct(r['land_share_start'])} → {fmt.pct(r['land_share_end'])}")
-    table.add_row("Debt ratio", f"{r['debt_ratio']:.2f}x yearly revenue")
+                                f"({growth(r['gdp_start'], r['gdp_end'])})", path(session, "gdp"))
+    table.add_row("Land share", f"{fmt.pct(r['land_share_start'])} → {fmt.pct(r['land_share_end'])}",
+                  path(session, "land_share"))
+    table.add_row("Debt ratio", f"{r['debt_ratio']:.2f}x yearly revenue", "")
     if "jobs_start" in r and "jobs_end" in r:
-        table.add_row("Jobs", f"{fmt.jobs(r['jobs_start'])} → {fmt.jobs(r['jobs_end'])}")
+        table.add_row("Jobs", f"{fmt.jobs(r['jobs_start'])} → {fmt.jobs(r['jobs_end'])}",
+                      path(session, "jobs"))
     table.add_row("Invested in firms", fmt.bn(r["invested"]))
-    table.add_row("Portfolio (marked to market)", fmt.bn(r["portfolio"]))
+    table.add_row("Portfolio (marked to market)", fmt.bn(r["portfolio"]), path(session, "portfolio"))
     table.add_row("Realised from exits", fmt.bn(r["realised"]))
     table.add_row("Written off", fmt.bn(r["written_off"]))
     table.add_row("Failed firms in your city", f"{r['failed_firms']}")
@@ -171,7 +182,7 @@ class EndReportScreen(Screen[None]):
             yield Static(ending, id="end-why")
         with VerticalScroll(id="end-body"):
             yield Static(score_block(r, s.world.scenario.score.model_dump()), id="end-score")
-            yield Static(outcome_table(r), id="end-outcome")
+            yield Static(outcome_table(r, s), id="end-outcome")
             yield Static(cities_table(r, player), id="end-cities")
             story = history_block(s, r)
             if story is not None:

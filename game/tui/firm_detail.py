@@ -146,6 +146,10 @@ class FirmDetail(ModalScreen[str | None]):
                 chart.border_title = "Your stake's worth, ¥ bn"
                 chart.plot(lambda w, h: line_chart([Series("your stake", stake_worth)], w, h, dates))
                 return
+        if not any(values) and not any(cash):
+            chart.plot(lambda w, h: Text("Nothing to chart yet: a prospect has no cash or value "
+                                         "until it is backed and starts building.", style="dim"))
+            return
         dates = (s.world.date_label(turns[0]), s.world.date_label(turns[-1])) if turns else ("", "")
         chart.plot(lambda w, h: line_chart([Series("valuation", values, "●"), Series("cash", cash, "×")],
                                            w, h, dates, fmt=fmt.num))

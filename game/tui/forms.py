@@ -112,7 +112,7 @@ class ActionForm(ModalScreen[Action | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.CONFIRM_LABEL, id="confirm", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
-            yield Static("Enter confirms · Esc cancels · Tab moves between fields",
+            yield Static("Enter confirms · Esc cancels · Tab next field · ↓ opens a list",
                          id="dialog-keys")
 
     def compose_fields(self) -> ComposeResult:
@@ -370,6 +370,8 @@ class InvestForm(ActionForm):
             Text.assemble((facts, "bold"), "\n", (row["description"] or "", "italic")))
         box = self.query_one("#from-fund", Checkbox)
         box.disabled = fund <= 0
+        box.label = ("Pay from the sector's guidance fund" if fund > 0 else
+                     "Pay from the guidance fund (empty: m fills one)")
         if fund <= 0:
             box.value = False
 
