@@ -66,6 +66,7 @@ def start_building(world: World, state: State, w: np.ndarray, f: np.ndarray,
     state.paid_in[w, f] += equity + private
     state.build_left[w, f] = world.sector_params["build_quarters"][s]
     state.stage[w, f] = BUILDING
+    state.valuation[w, f] = state.paid_in[w, f]  # marked at cost until the quarter closes
     state.profit_streak[w, f] = 0
 
 

@@ -618,7 +618,7 @@ class Session:
 
     def _report_budget(self, before: State, p: int) -> None:
         st = self.state
-        d_tr = st.treasury[0, p] - before.treasury[0, p]
+        d_tr = st.treasury[0, p] - before.treasury_open[0, p]  # the whole quarter, actions included
         self._say("fiscal", f"The quarter closed: treasury {d_tr:+,.1f} to ¥{st.treasury[0, p]:,.1f} bn; "
                   f"GDP ¥{st.gdp[0, p]:,.0f} bn a year; land share {land_share(st)[0, p]:.0%}.", city=p)
         if st.treasury[0, p] < 0.02 * st.gdp[0, p] / 4 and not st.crisis[0, p]:

@@ -248,6 +248,11 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
     }
 
 
+def _start_price(world: World, demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    sp = world.sector_params
+    return np.clip((demand / capacity) ** (1.0 / sp["price_elasticity"]), sp["price_floor"], sp["price_ceiling"])
+
+
 def _humans(world: World, n_worlds: int, humans: tuple[int, ...] | None) -> np.ndarray:
     row = np.zeros(world.n_cities, dtype=bool)
     row[list(humans) if humans else [world.player]] = True
@@ -276,7 +281,9 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
     land_share = city_col("land_share")
     land_q = fiscal * land_share / (1 - land_share)
     sp = world.sector_params
-    demand = np.tile(sp["demand_bn"], (W, 1))
+    # demand where the sector's cycle stands at the start, so the first quarter has no jump
+    cycle0 = 1.0 + sp["cycle_amplitude"] * np.sin(2 * np.pi * sp["cycle_phase"] / sp["cycle_years"])
+    demand = np.tile(sp["demand_bn"] * cycle0, (W, 1))
     other = demand * sp["other_capacity_share"]
 
     stage = np.zeros((W, F), dtype=np.int8)
@@ -323,7 +330,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         land_hist=np.repeat(land_q[:, :, None], 4, axis=2),
         ledger=np.zeros((W, C, N_CATEGORIES)),
         demand=demand, demand_shock=np.zeros((W, S)), other_capacity=other,
-        capacity=capacity, price=np.ones((W, S)),
+        capacity=capacity, price=_start_price(world, demand, capacity),
         stage=stage, firm_city=firm_city, capacity_f=cap, build_left=build_left,
         yield_f=yld, cum_output=cap * yld, cash=cash, firm_debt=fdebt,
         revenue_f=np.zeros((W, F)), profit_f=np.zeros((W, F)), valuation=np.zeros((W, F)),
@@ -339,7 +346,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         fund_city_share=np.zeros((W, C, S)), incentive_left=np.zeros((W, C, S)),
         credibility=city_col("credibility"), patience=np.ones((W, C)),
         unpaid_suppliers=np.zeros((W, C)), growth_parts=np.zeros((W, C, len(GROWTH_DRIVERS))),
-        firm_gdp=np.zeros((W, C)), sentiment=np.ones((W, S)),
+        firm_gdp=np.zeros((W, C)), sentiment=_start_price(world, demand, capacity),
         spawned=np.zeros(W, dtype=np.int64),
         **_event_arrays(world, W),
         noise=Noise.draw(seed, ids, sc.turns, S, C, world.n_events),
