@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from game.content.schema import BotDef, BotRule
 from game.engine import actions as A
 from game.engine.state import N_UNIFORM_LANES, State
 from game.engine.world import DISTRESSED, LISTED, PROSPECT, World, is_producing
@@ -78,11 +79,13 @@ def _rescue(world: World, state: State, choose: np.ndarray) -> None:
             _do(world, state, A.RescueFirm(firm=world.firm_ids[f], amount_bn=float(amount)), where=where)
 
 
-def _exit(world: World, state: State, share: float) -> None:
+def _exit(world: World, state: State, share: float, where: np.ndarray | None = None) -> None:
     """Sell part of every listed stake that is out of lock-up and worth more than it cost."""
     p = world.player
     value = state.stake[:, :, p] * state.valuation
     ripe = (state.stage == LISTED) & (state.lockup_left <= 0) & (value > 1.2 * state.cost_basis[:, :, p])
+    if where is not None:
+        ripe &= where[:, None]
     for f in np.nonzero(ripe.any(axis=0))[0]:
         _do(world, state, A.SellStake(firm=world.firm_ids[f], share=share), where=ripe[:, f])
 
@@ -200,6 +203,73 @@ def _random_firm(world: World, state: State, where: np.ndarray, eligible: np.nda
     else:
         for f in np.nonzero(chosen.any(axis=0))[0]:
             _do(world, state, A.SellStake(firm=world.firm_ids[f], share=0.25), where=chosen[:, f])
+
+
+def rule_bot(defn: BotDef) -> Bot:
+    """A bot described in TOML (a pack's bots/ folder): its rules are tried in order each
+    quarter, each where its condition holds for the city and its dice allow."""
+    compiled: dict[int, list] = {}
+
+    def bot(world: World, state: State) -> None:
+        from game.engine import events
+        from game.engine.registry import Ctx
+
+        if id(world) not in compiled:
+            compiled[id(world)] = [events.compile_condition(world, r.when) if r.when is not None else None
+                                   for r in defn.rules]
+        W, p = state.n_worlds, world.player
+        dice = state.noise.uniform[:, state.turn, LANES_BOT[2]]
+        for i, (rule, node) in enumerate(zip(defn.rules, compiled[id(world)], strict=True)):
+            where = ~state.over
+            if node is not None:
+                ctx = Ctx(world, state, np.arange(W), np.full(W, p))
+                where &= np.broadcast_to(np.asarray(events.holds(node, ctx), dtype=bool), (W,))
+            if rule.chance < 1.0:
+                where &= (dice + 0.6180339887 * i) % 1.0 < rule.chance
+            if where.any():
+                _rule_step(world, state, rule, where)
+
+    bot.__name__ = bot.__qualname__ = defn.id
+    bot.__doc__ = defn.description or defn.name
+    return bot
+
+
+def _rule_step(world: World, state: State, rule: BotRule, where: np.ndarray) -> None:
+    p = world.player
+    known = world.sector_index
+    match rule.do:
+        case "sell_land":
+            _do(world, state, A.SellLand(hectares=rule.hectares), where)
+        case "issue_bonds":
+            _do(world, state, A.IssueBonds(amount_bn=rule.amount_bn), where)
+        case "repay_bonds":
+            _do(world, state, A.RepayBonds(amount_bn=rule.amount_bn), where)
+        case "build":
+            _do(world, state, A.BuildInfrastructure(project=rule.project), where)
+        case "recruit" if rule.sector in known:
+            _do(world, state, A.RecruitSuppliers(sector=rule.sector), where)
+        case "fund" if rule.sector in known:
+            _do(world, state, A.CreateFund(sector=rule.sector, amount_bn=rule.amount_bn), where)
+        case "back_prospects":
+            ok = state.quality_signal >= rule.min_signal
+            if rule.sectors:
+                chosen = [known[s] for s in rule.sectors if s in known]
+                ok &= np.isin(world.firm_sector, chosen)[None, :]
+            _back_prospects(world, state, _mine(world, state, PROSPECT) & ok & where[:, None], borrow=False)
+        case "rescue":
+            _rescue(world, state, _mine(world, state, DISTRESSED) & (state.quality_signal >= rule.min_signal)
+                    & where[:, None])
+        case "exit":
+            _exit(world, state, rule.share, where)
+    del p
+
+
+def bots_with(content) -> dict[str, Bot]:
+    """The built-in bots and the packs' TOML bots (a pack's bot may not replace a built-in)."""
+    out = dict(BOTS)
+    for bot_id, defn in getattr(content, "bots", {}).items():
+        out.setdefault(bot_id, rule_bot(defn))
+    return out
 
 
 BOTS: dict[str, Bot] = {

@@ -131,12 +131,15 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.sim import BOTS, compare, simulate
+    from game.bots import bots_with
+    from game.sim import compare, simulate
 
+    content = _content(args)
+    known = bots_with(content)
     bots = [b.strip() for b in args.compare.split(",") if b.strip()] if args.compare else [args.bot]
-    unknown = [b for b in bots if b not in BOTS]
+    unknown = [b for b in bots if b not in known]
     if unknown:
-        print(f"architect: unknown bot {unknown[0]!r}; known: {', '.join(BOTS)}", file=sys.stderr)
+        print(f"architect: unknown bot {unknown[0]!r}; known: {', '.join(known)}", file=sys.stderr)
         return 2
     if args.worlds < 1 or args.worlds > 1_000_000:
         print("architect: --worlds must be between 1 and 1,000,000", file=sys.stderr)
@@ -144,17 +147,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.turns is not None and args.turns < 1:
         print("architect: --turns must be at least 1", file=sys.stderr)
         return 2
-    content = _content(args)
     world = _world(content, args.scenario)
     show = _progress_bar(sys.stderr.isatty() and args.worlds * (args.turns or world.turns) >= 20_000)
     if args.compare:
-        result = compare(world, bots, args.worlds, args.turns, args.seed, progress=show)
+        result = compare(world, bots, args.worlds, args.turns, args.seed, progress=show, known=known)
         if args.json:
             print(json.dumps(result, indent=2, ensure_ascii=False))
         else:
             print(compare_table(result))
         return 0
-    summary = simulate(world, args.worlds, args.turns, args.seed, args.bot, progress=show)
+    summary = simulate(world, args.worlds, args.turns, args.seed, args.bot, progress=show, bots=known)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:

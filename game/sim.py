@@ -161,12 +161,13 @@ def summarise(values: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
 
 
 def simulate(world: World, n_worlds: int, turns: int | None = None, seed: int | None = None,
-             bot: str = "pass", progress: Callable[[int, int], None] | None = None) -> dict:
+             bot: str = "pass", progress: Callable[[int, int], None] | None = None,
+             bots: dict[str, Bot] | None = None) -> dict:
     """The JSON summary of a headless batch."""
     t0 = time.perf_counter()
     n_turns = world.turns if turns is None else min(turns, world.turns)
     spread = Spread(world, n_turns)
-    state, final = play_batch(world, n_worlds, turns, seed, BOTS[bot], progress, spread=spread)
+    state, final = play_batch(world, n_worlds, turns, seed, (bots or BOTS)[bot], progress, spread=spread)
     seconds = time.perf_counter() - t0
     return {
         "scenario": world.scenario.id, "bot": bot, "worlds": n_worlds,
@@ -181,7 +182,8 @@ def simulate(world: World, n_worlds: int, turns: int | None = None, seed: int | 
 
 
 def compare(world: World, bots: list[str], n_worlds: int, turns: int | None = None,
-            seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+            seed: int | None = None, progress: Callable[[int, int], None] | None = None,
+            known: dict[str, Bot] | None = None) -> dict:
     """Several bots on the same worlds (same seeds), side by side."""
-    runs = {bot: simulate(world, n_worlds, turns, seed, bot, progress) for bot in bots}
+    runs = {bot: simulate(world, n_worlds, turns, seed, bot, progress, known) for bot in bots}
     return {"scenario": world.scenario.id, "worlds": n_worlds, "bots": runs}

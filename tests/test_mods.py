@@ -189,7 +189,7 @@ def test_schema_files_are_json_schema_with_registry_names(tmp_path, capsys):
     code, out, err = run_cli(capsys, "mods", "schema", "--out", str(tmp_path))
     assert code == 0 and "#:schema" in err
     names = {p.name for p in tmp_path.iterdir()}
-    assert names == {f"{k}.schema.json" for k in ("pack", "sector", "firm", "scenario", "event")}
+    assert names == {f"{k}.schema.json" for k in ("pack", "sector", "firm", "scenario", "event", "bot")}
     event = json.loads((tmp_path / "event.schema.json").read_text(encoding="utf-8"))
     assert event["$schema"].endswith("2020-12/schema")
     text = json.dumps(event)

@@ -338,8 +338,9 @@ def _check_scenario(content: Any, sc: ScenarioDef, bad: Report, metrics: dict) -
 
     for i, ex in enumerate(sc.expectations):
         loc = ("expectations", i)
-        if ex.bot not in BOTS:
-            bad((*loc, "bot"), f"unknown bot {ex.bot!r}; known: {', '.join(BOTS)}" + suggest(ex.bot, BOTS))
+        known = {**BOTS, **dict.fromkeys(getattr(content, "bots", {}))}  # built-in and the packs' bots
+        if ex.bot not in known:
+            bad((*loc, "bot"), f"unknown bot {ex.bot!r}; known: {', '.join(known)}" + suggest(ex.bot, known))
         if ex.turn is not None and ex.turn > sc.turns:
             bad((*loc, "turn"), f"turn {ex.turn} is after the scenario's last turn {sc.turns}")
         if (ex.metric is None) == (ex.event is None):

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from game.content.locate import inline_offset, keys_of, line_of_offset, suggest, walk
-from game.content.schema import EventDef, FirmDef, PackDef, ScenarioDef, SectorDef
+from game.content.schema import BotDef, EventDef, FirmDef, PackDef, ScenarioDef, SectorDef
 
 MAX_FILE_BYTES = 256 * 1024  # a content file larger than this is refused
 
@@ -29,6 +29,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "firms": FirmDef,
     "scenarios": ScenarioDef,
     "events": EventDef,
+    "bots": BotDef,
 }
 
 
@@ -62,6 +63,7 @@ class Content:
     firms: dict[str, FirmDef] = field(default_factory=dict)
     scenarios: dict[str, ScenarioDef] = field(default_factory=dict)
     events: dict[str, EventDef] = field(default_factory=dict)
+    bots: dict[str, BotDef] = field(default_factory=dict)
     # where each item came from: (kind, id) -> (file label, file text), for error lines
     sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # (kind, id, file that won, file it replaced) for every override between packs
@@ -304,6 +306,7 @@ def check_references(content: Content, problems: list[Problem]) -> None:
                 bad(("firms", i), f"firm {fid!r} arrives on turn {firm.arrives_turn}, after the last turn {sc.turns - 1}")
         _check_moves(content, sc, problems)
         _check_milestones(content, sc, problems)
+    _check_bots(content, problems)
     from game.content.event_checks import check_events  # needs the engine's registry
 
     check_events(content, problems)
@@ -334,6 +337,24 @@ def _check_milestones(content: Content, sc: ScenarioDef, problems: list[Problem]
                 bad(loc, f"unknown metric {metric!r}")
             elif spec.scope not in ("game", "city"):
                 bad(loc, f"{metric} is a {spec.scope} metric: a milestone reads game.* and city.* metrics")
+
+
+def _check_bots(content: Content, problems: list[Problem]) -> None:
+    """A bot's rules read registered city metrics and name sectors some pack defines."""
+    from game.engine.registry import METRICS  # the engine's registry, imported late
+
+    for bot in content.bots.values():
+        for i, rule in enumerate(bot.rules):
+            for loc, metric in _condition_metrics(rule.when, ("rules", i, "when")):
+                spec = METRICS.get(metric)
+                if spec is None:
+                    problems.append(content.problem("bots", bot.id, loc, f"unknown metric {metric!r}"))
+                elif spec.scope not in ("game", "city"):
+                    problems.append(content.problem("bots", bot.id, loc,
+                                                    f"{metric} is a {spec.scope} metric: a bot reads game.* and city.*"))
+            for key, sid in [("sector", rule.sector), *(("sectors", s) for s in rule.sectors)]:
+                if sid is not None and sid not in content.sectors:
+                    problems.append(content.problem("bots", bot.id, ("rules", i, key), f"unknown sector {sid!r}"))
 
 
 def _condition_metrics(cond: Any, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:

@@ -511,4 +511,48 @@ class MilestoneDef(Strict):
     pause: bool = Field(default=True, description="stop the game here (the instructor can turn pausing off)")
 
 
+BotVerb = Literal["sell_land", "issue_bonds", "repay_bonds", "build", "recruit", "fund",
+                  "back_prospects", "rescue", "exit"]
+
+
+class BotRule(Strict):
+    """One rule of a bot: when the condition holds (for the bot's city), maybe take a step.
+
+    `do` and its numbers: sell_land (hectares), issue_bonds / repay_bonds / fund
+    (amount_bn; fund also sector), build (project), recruit (sector), back_prospects
+    (sectors, min_signal: back every prospect in those sectors that looks at least this
+    strong, paying its ask), rescue (min_signal: rescue own firms in a crunch), exit (share
+    of each listed stake out of lock-up that is worth more than it cost).
+    """
+
+    when: Condition | None = Field(default=None, description="a condition on the bot's city (default: always)")
+    do: BotVerb
+    chance: float = Field(default=1.0, ge=0, le=1, description="the share of quarters the rule acts when its condition holds")
+    hectares: float | None = Field(default=None, gt=0, le=10_000)
+    amount_bn: float | None = Field(default=None, gt=0, le=1_000)
+    project: Literal["industrial-park", "fab-utilities", "transit", "talent-programme"] | None = None
+    sector: Id | None = None
+    sectors: list[Id] = Field(default_factory=list, max_length=20, description="back_prospects: only these (default: any)")
+    min_signal: float = Field(default=0.0, ge=0, le=1, description="back_prospects / rescue: the weakest due-diligence signal accepted")
+    share: float | None = Field(default=None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _needs(self) -> BotRule:
+        needs = {"sell_land": ("hectares",), "issue_bonds": ("amount_bn",), "repay_bonds": ("amount_bn",),
+                 "fund": ("amount_bn", "sector"), "build": ("project",), "recruit": ("sector",), "exit": ("share",)}
+        missing = [k for k in needs.get(self.do, ()) if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"do = {self.do!r} needs {', '.join(missing)}")
+        return self
+
+
+class BotDef(Strict):
+    """A strategy described as a few rules, tried in order each quarter (`architect simulate --bot ID`)."""
+
+    id: Id = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=60)
+    description: str = ""
+    rules: list[BotRule] = Field(min_length=1, max_length=20)
+
+
 ScenarioDef.model_rebuild()
