@@ -38,7 +38,16 @@ from game.engine.actions import parse_action
 from game.engine.session import Refused, Session, Snapshot
 from game.engine.tick import debt_ratio, land_share, portfolio_value
 from game.engine.world import BUILDING, World, build_world
-from game.saves import PackRef, atomic_write, canonical, checksum, content_hash, sanitise_name
+from game.saves import (  # the same file discipline as saves
+    PackRef,
+    _first_error,
+    _no_duplicate_keys,
+    atomic_write,
+    canonical,
+    checksum,
+    content_hash,
+    sanitise_name,
+)
 
 FORMAT = "industrial-architect-result"
 FORMAT_VERSION = 1
@@ -453,20 +462,6 @@ def export_results(session: Session, out: str | os.PathLike[str], *, players: Se
 # ----- reading --------------------------------------------------------------------------------
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice")
-        out[key] = value
-    return out
-
-
-def _first_error(exc: ValidationError) -> str:
-    errs = exc.errors()
-    loc = ".".join(str(p) for p in errs[0]["loc"]) or "(top)"
-    more = f" (and {len(errs) - 1} more problems)" if len(errs) > 1 else ""
-    return f"{loc}: {errs[0]['msg']}{more}"
 
 
 def _read_bytes(path: Path) -> bytes:
