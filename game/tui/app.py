@@ -22,7 +22,7 @@ from game.engine.world import build_world
 from game.saves import SaveError, SaveInfo, default_saves_dir, list_saves, load_game, save_game
 from game.saves import autosave as write_autosave
 from game.tui.dashboard import DashboardScreen
-from game.tui.dialogs import ConfirmDialog
+from game.tui.dialogs import ConfirmDialog, TurnReport
 from game.tui.end_report import EndReportScreen
 from game.tui.error import ErrorScreen
 from game.tui.settings import (
@@ -38,8 +38,18 @@ CONTENT_ADVICE = ("The game's content packs have problems. Each line names the f
                   "where it could be found, the key and what was expected. Fix them, or leave "
                   "the pack out of --mods, and start again.")
 AUTOSAVE_DELAY_S = 0.4
+DEFAULT_PLAYER = "player"
 SAVE_ADVICE = ("The save could not be opened. Nothing has changed: your other saves, and the "
                "game you were playing, are as they were. Esc goes back.")
+
+
+def player_name_problem(name: str) -> str | None:
+    """Why a player's name cannot go into a result file (empty means the default)."""
+    if len(name) > 60:
+        return "A name of at most 60 characters, please."
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "A name without control characters, please."
+    return None
 
 
 class ArchitectApp(App[None]):
@@ -66,6 +76,8 @@ class ArchitectApp(App[None]):
         self.mods = [Path(m) for m in mods]
         self.session_code = session_code
         self.dirty = False  # something happened since the last save or autosave
+        self.player_name: str | None = None  # asked once, for result files
+        self.seats: list = []  # hot-seat players (game.tui.hotseat.Seat), empty otherwise
         self._pending_autosave: Session | None = None
 
     # ----- start -----------------------------------------------------------------------
@@ -83,7 +95,7 @@ class ArchitectApp(App[None]):
         if self.session is not None:  # a loaded game
             self.open_session(self.session)
         elif self.start_scenario:
-            self.start_game(self.start_scenario, self.seed)
+            self.start_game(self.start_scenario, self.seed, session_code=self.session_code)
 
     def use_base_content(self) -> None:
         """After a content error: go on with the base game alone (the mods screen lists why)."""
@@ -115,6 +127,7 @@ class ArchitectApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.session = None
+        self.seats = []
         self.dirty = False
 
     def leave_game(self, then) -> None:
@@ -135,9 +148,12 @@ class ArchitectApp(App[None]):
         assert self.content is not None
         self.push_screen(ScenarioPicker(self.content, browse=browse))
 
-    def start_game(self, scenario_id: str, seed: int | None = None) -> None:
-        """Build the world and open the dashboard over the title screen."""
+    def start_game(self, scenario_id: str, seed: int | None = None,
+                   session_code: str | None = None) -> None:
+        """Build the world and open the dashboard over the title screen (``session_code``,
+        when the game came from one, goes into its saves and result files)."""
         assert self.content is not None
+        self.session_code = session_code
         try:
             world = build_world(self.content.scenario(scenario_id), self.content.sectors,
                                 self.content.firms)
@@ -148,6 +164,100 @@ class ArchitectApp(App[None]):
                                          [str(p) for p in exc.problems], CONTENT_ADVICE))
             return
         self.open_session(session)
+
+    # ----- hot-seat ----------------------------------------------------------------------
+    def open_hotseat(self, scenario_id: str) -> None:
+        """Ask who plays which city, then start the hot-seat game."""
+        from game.tui.hotseat import HotSeatSetup
+
+        assert self.content is not None
+        world = build_world(self.content.scenario(scenario_id), self.content.sectors,
+                            self.content.firms)
+
+        def chosen(seats) -> None:
+            if seats:
+                self.start_hotseat(world, seats)
+        self.push_screen(HotSeatSetup(world), chosen)
+
+    def start_hotseat(self, world, seats, seed: int | None = None) -> None:
+        """A new game with a person at each of ``seats``' cities; the first seat begins."""
+        session = Session.start(world, seed=seed, humans=[s.city for s in seats])
+        self.show_title()
+        self.session = session
+        self.session_code = None
+        self.seats = list(seats)
+        self.next_seat(0)
+
+    def next_seat(self, n: int) -> None:
+        """Hide the game until seat ``n``'s player is at the keyboard, then their dashboard."""
+        from game.tui.hotseat import PassScreen, SeatView, city_label
+
+        session, seat = self.session, self.seats[n]
+        assert session is not None
+        city = session.world.cities[seat.city].name
+
+        def ready(_: None) -> None:
+            self.push_screen(DashboardScreen(SeatView(session, seat)))  # type: ignore[arg-type]
+        self.push_screen(PassScreen(city_label(session, seat),
+                                    f"{session.date}: {city}'s decisions. The others look away."),
+                         ready)
+
+    def seat_done(self, view) -> None:
+        """A hot-seat player ended their quarter: the next one decides, or the turn resolves."""
+        from game.tui.hotseat import SeatView
+
+        n = self.seats.index(view.seat)
+        self.pop_screen()  # that player's dashboard
+        if n + 1 < len(self.seats):
+            self.next_seat(n + 1)
+            return
+        session = self.session
+        assert session is not None
+        views = [SeatView(session, seat) for seat in self.seats]
+        befores = []
+        for v in views:
+            opened = v.history[-1]
+            befores.append({k: float(getattr(opened, k)) for k in v.headline() if hasattr(opened, k)})
+        closed = session.date
+        news = session.end_turn()
+        self.autosave(session)
+        self.show_reports(views, befores, closed, news, 0)
+
+    def show_reports(self, views, befores, closed: str, news, n: int) -> None:
+        """Each player's turn report, behind the pass screen; then the next quarter."""
+        from game.tui.hotseat import HotSeatEnd, PassScreen, city_label
+
+        session = self.session
+        assert session is not None
+        if n >= len(views):
+            if session.over:
+                self.push_screen(HotSeatEnd(session, self.seats))
+            else:
+                self.next_seat(0)
+            return
+        v = views[n]
+        tag = None if v.seat.city == session.player else v.seat.city
+        mine = [item for item in news if item.city is None or item.city == tag]
+
+        def ready(_: None) -> None:
+            report = TurnReport(v, closed, befores[n], v.headline(), mine, v.ledger_rows())  # type: ignore[arg-type]
+            self.push_screen(report, lambda _: self.show_reports(views, befores, closed, news, n + 1))
+        self.push_screen(PassScreen(city_label(session, v.seat), f"{closed} closed: "
+                                    f"{session.world.cities[v.seat.city].name}'s report."), ready)
+
+    def join_class(self) -> None:
+        """Ask for a session code and start the world it names."""
+        from game.classroom.codes import normalise
+        from game.tui.classroom_ui import decoded, join_dialog
+
+        assert self.content is not None
+        content = self.content
+
+        def entered(code: str | None) -> None:
+            if code:
+                scenario_id, seed = decoded(code, content)
+                self.start_game(scenario_id, seed, session_code=normalise(code))
+        self.push_screen(join_dialog(content), entered)
 
     def open_session(self, session: Session) -> None:
         self.show_title()
@@ -187,6 +297,8 @@ class ArchitectApp(App[None]):
     def game_menu_choice(self, choice: str | None) -> None:
         if choice == "save" and self.session is not None:
             self.open_save(self.session)
+        elif choice == "export" and self.session is not None:
+            self.export_result(self.session)
         elif choice == "load":
             self.open_load()
         elif choice == "settings":
@@ -197,6 +309,54 @@ class ArchitectApp(App[None]):
             self.leave_game(self.show_title)
         elif choice == "quit":
             self.request_quit()
+
+    # ----- results (for the class report) --------------------------------------------
+    def export_result(self, session: Session) -> None:
+        """Write this game's result file into the saves folder (the name is asked once;
+        a hot-seat game writes one file per player, named by seat)."""
+        if self.seats:
+            self.write_hotseat_results(session)
+            return
+        if self.player_name is not None:
+            self.write_result(session, self.player_name)
+            return
+        from game.tui.classroom_ui import TextPrompt
+
+        def named(name: str | None) -> None:
+            if name is None:
+                return
+            self.player_name = name or DEFAULT_PLAYER
+            self.write_result(session, self.player_name)
+        self.push_screen(TextPrompt("Export a result", "Your name (it goes into the result file)",
+                                    value=DEFAULT_PLAYER, check=player_name_problem), named)
+
+    def write_result(self, session: Session, name: str) -> Path | None:
+        from game.classroom.results import ResultError, result_filename
+        from game.classroom.results import export_result as write
+
+        try:
+            path = write(session, self.saves_dir / result_filename(name, self.session_code),
+                         player=name, code=self.session_code, content=self.content)
+        except ResultError as exc:
+            self.notify(exc.message, title="The result could not be written", severity="error",
+                        timeout=10)
+            return None
+        self.notify(f"Written to {path}.", title="Result exported", timeout=8)
+        return path
+
+    def write_hotseat_results(self, session: Session) -> list[Path]:
+        from game.classroom.results import ResultError, export_results
+
+        names = {seat.city: seat.name for seat in self.seats}
+        try:
+            paths = export_results(session, self.saves_dir, players=[names[c] for c in session.humans],
+                                   code=self.session_code, content=self.content)
+        except ResultError as exc:
+            self.notify(exc.message, title="The results could not be written", severity="error",
+                        timeout=10)
+            return []
+        self.notify("\n".join(str(p) for p in paths), title="Results exported", timeout=8)
+        return paths
 
     # ----- saves -----------------------------------------------------------------------
     def save_meta(self) -> dict:

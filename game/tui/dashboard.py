@@ -91,6 +91,8 @@ class DashboardScreen(Screen[None]):
         Binding("y", "tab('ledger')", "Ledger", id="ledger", show=False),
         Binding("o", "sort", "Sort firms", id="sort", show=False),
         Binding("q", "quit", "Quit", id="quit", show=False),
+        Binding("w", "export", "Export result", id="export", show=False,
+                tooltip="Write a result file for the class report"),
         *(Binding(str(n), f"tab('{tab}')", label, show=False, id=f"tab.{tab}")
           for n, (tab, label, _) in enumerate(TABS, 1)),
     ]
@@ -131,7 +133,8 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#firms").border_title = "Firms"
-        if self.session.turn > 0:  # a game opened part-way: rebuild the turns it has closed
+        hotseat = getattr(self.session, "seat", None) is not None
+        if self.session.turn > 0 and not hotseat:  # a game opened part-way: rebuild the turns it has closed
             if self.session.turn <= SYNC_REPLAY_TURNS:
                 replayed(self.session, self.records)
             else:
@@ -139,7 +142,7 @@ class DashboardScreen(Screen[None]):
                                 exit_on_error=False)
         self.refresh_view()
         self.query_one("#city-metrics").focus()
-        self.call_after_refresh(self.action_decisions)
+        self.call_after_refresh(self.turn_opened)
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
@@ -352,6 +355,9 @@ class DashboardScreen(Screen[None]):
                                            title="End the quarter?"), answer)
 
     def close_quarter(self) -> None:
+        if getattr(self.session, "seat", None) is not None:  # hot-seat: the next player decides
+            self.app.seat_done(self.session)  # type: ignore[attr-defined]
+            return
         s = self.session
         # the quarter as it opened, so the changes add up with the ledger's flows
         opened = s.history[-1]
@@ -369,7 +375,27 @@ class DashboardScreen(Screen[None]):
             self.app.show_end(self.session)  # type: ignore[attr-defined]
         else:
             self.refresh_view()
+            self.turn_opened()
+
+    def turn_opened(self) -> None:
+        """A quarter opens: the class's milestones first, then the decisions that wait."""
+        due = self.session.milestones_due()
+        if not due:
             self.action_decisions()
+            return
+        m = due[0]
+        if not (m["pause"] and self.app.settings.pause_at_milestones):  # type: ignore[attr-defined]
+            self.session.acknowledge(m["id"])
+            self.notify(m["prompt"], title=f"Milestone: {m['title']}", timeout=8)
+            self.turn_opened()
+            return
+
+        def seen(milestone_id: str | None) -> None:
+            self.session.acknowledge(milestone_id or m["id"])
+            self.turn_opened()
+        from game.tui.milestone import MilestoneDialog
+
+        self.app.push_screen(MilestoneDialog(m), seen)
 
     def action_decisions(self) -> None:
         """Answer the decisions that wait, one dialog each."""
@@ -396,6 +422,10 @@ class DashboardScreen(Screen[None]):
     def action_save(self) -> None:
         """Save the game under a name."""
         self.app.open_save(self.session)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        """Write a result file (for the class report) into the saves folder."""
+        self.app.export_result(self.session)  # type: ignore[attr-defined]
 
     def action_menu(self) -> None:
         """The game menu: resume, save, load, settings, help, title, quit."""

@@ -1,4 +1,4 @@
-"""The game menu (Esc in a game): resume, save, load, settings, help, main menu, quit."""
+"""The game menu (Esc in a game): resume, save, export a result, load, settings, help, main menu, quit."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from textual.widgets.option_list import Option
 from game.tui.marked_list import MarkedOptionList
 
 ITEMS = (("resume", "Resume"), ("save", "Save game      Ctrl+S"), ("load", "Load game"),
-         ("settings", "Settings"), ("help", "Help           ?"), ("title", "Main menu"),
+         ("settings", "Settings"), ("help", "Help           ?"),
+         ("export", "Export result  w"), ("title", "Main menu"),
          ("quit", "Quit           q"))
 
 

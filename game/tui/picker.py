@@ -74,6 +74,8 @@ class ScenarioPicker(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="picker.back"),
         Binding("q", "quit", "Quit", id="picker.quit"),
+        Binding("h", "hotseat", "Hot-seat", id="picker.hotseat", show=False,
+                tooltip="2 to 6 players on this keyboard, each a city"),
     ]
 
     def __init__(self, content: Content, browse: bool = False) -> None:
@@ -91,7 +93,7 @@ class ScenarioPicker(Screen[None]):
                              id="scenario-list")
             with VerticalScroll(id="scenario-brief-box"):
                 yield Static(id="scenario-brief")
-        yield Static("↑↓ choose · Enter start · Esc back", id="picker-keys")
+        yield Static("↑↓ choose · Enter start · h hot-seat · Esc back", id="picker-keys")
         yield Footer(compact=True)
 
     @staticmethod
@@ -118,6 +120,12 @@ class ScenarioPicker(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.app.start_game(event.option.id)  # type: ignore[attr-defined]
+
+    def action_hotseat(self) -> None:
+        """Hot-seat: several players on this keyboard, each a city, in the highlighted scenario."""
+        index = self.query_one("#scenario-list", OptionList).highlighted
+        if index is not None and self.scenarios:
+            self.app.open_hotseat(self.scenarios[index].id)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         """Back to the title."""

@@ -20,7 +20,8 @@ MAX_BYTES = 64 * 1024
 
 
 class Settings(BaseModel):
-    """What a player may change: the colour theme, confirmations and autosaves kept."""
+    """What a player may change: the colour theme, confirmations, autosaves kept
+    and whether the game pauses at classroom milestones."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -28,6 +29,7 @@ class Settings(BaseModel):
                        description="a Textual colour theme, e.g. textual-dark, nord, textual-light")
     confirmations: bool = Field(default=True, description="ask before moves that cannot be taken back")
     autosaves: int = Field(default=5, ge=1, le=20, description="autosaves kept (one per turn, the oldest replaced)")
+    pause_at_milestones: bool = Field(default=True, description="stop at a scenario's classroom milestones")
 
 
 def default_settings_path() -> Path:

@@ -16,7 +16,7 @@ AUTOSAVE_CHOICES = (1, 3, 5, 10, 20)
 
 
 class SettingsScreen(ModalScreen[None]):
-    """Three settings; Esc closes."""
+    """Four settings; Esc closes."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="settings.close")]
 
@@ -35,6 +35,9 @@ class SettingsScreen(ModalScreen[None]):
             yield Label("Autosaves kept (one a turn; the oldest is replaced)", classes="field-label")
             yield Select([(str(n), n) for n in AUTOSAVE_CHOICES], value=keep, allow_blank=False,
                          id="autosaves")
+            yield Label("Classroom milestones (a prompt to discuss)", classes="field-label")
+            yield MarkedCheckbox("Pause at milestones", value=s.pause_at_milestones,
+                                 id="pause_at_milestones")
             yield Static(id="settings-file")
             yield Static("Tab moves · Enter opens a list · Esc closes", id="dialog-keys")
 
@@ -56,7 +59,8 @@ class SettingsScreen(ModalScreen[None]):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.app.update_settings(confirmations=event.value)  # type: ignore[attr-defined]
+        if event.checkbox.id in ("confirmations", "pause_at_milestones"):
+            self.app.update_settings(**{event.checkbox.id: event.value})  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         """Close the settings."""

@@ -1,4 +1,5 @@
-"""The title screen: new game, continue (the latest autosave), load, scenarios, mods,
+"""The title screen: new game, continue (the latest autosave), load, join a class (a
+session code), scenarios, mods,
 settings, help and quit."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ TAGLINE = ("Run a Chinese city's industrial policy, 2008 onward. Land sales pay 
            "ones and get out in time.")
 
 ITEMS = (("new", "New game", "n"), ("continue", "Continue", "c"), ("load", "Load game", "l"),
+         ("join", "Join class", "j"),
          ("scenarios", "Scenarios", "s"), ("mods", "Mods", "m"), ("settings", "Settings", "o"),
          ("help", "Help", "?"), ("quit", "Quit", "q"))
 
@@ -39,6 +41,7 @@ class TitleScreen(Screen[None]):
         Binding("n", "pick('new')", "New game", id="title.new"),
         Binding("c", "pick('continue')", "Continue", id="title.continue", show=False),
         Binding("l", "pick('load')", "Load", id="title.load", show=False),
+        Binding("j", "pick('join')", "Join a class", id="title.join", show=False),
         Binding("s", "pick('scenarios')", "Scenarios", id="title.scenarios", show=False),
         Binding("m", "pick('mods')", "Mods", id="title.mods", show=False),
         Binding("o", "pick('settings')", "Settings", id="title.settings", show=False),
@@ -103,6 +106,8 @@ class TitleScreen(Screen[None]):
             app.continue_game()  # type: ignore[attr-defined]
         elif item == "load":
             app.open_load()  # type: ignore[attr-defined]
+        elif item == "join":
+            app.join_class()  # type: ignore[attr-defined]
         elif item == "scenarios":
             app.show_picker(browse=True)  # type: ignore[attr-defined]
         elif item == "mods":
