@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Static
 
 from game.engine.actions import Action
-from game.engine.session import CATEGORY_LABELS, News, Session, Snapshot
+from game.engine.session import News, Session, Snapshot
 from game.engine.world import World
 from game.tui.checkbox import MarkedCheckbox
 
@@ -70,12 +70,12 @@ class SeatView:
         s = self._session
         return [a for a in s.actions_this_turn if a.get("city", s.player) == self.seat.city]
 
+    # the session's own readers, run over this city's history
     def ledger_rows(self, turn: int | None = None) -> list[tuple[str, float]]:
-        history = self.history
-        if not history:
-            return []
-        snap = history[-1] if turn is None else next(h for h in history if h.turn == turn)
-        return [(CATEGORY_LABELS.get(k, k), v) for k, v in snap.ledger.items() if abs(v) > 1e-9]
+        return Session.ledger_rows(self, turn)  # type: ignore[arg-type]
+
+    def explain(self, metric: str) -> list[tuple[str, float]]:
+        return Session.explain(self, metric)  # type: ignore[arg-type]
 
     def _own(self, action: Action) -> Action:
         return action.model_copy(update={"city": self.seat.city})
@@ -224,7 +224,8 @@ class HotSeatEnd(Screen[None]):
     """The end of a hot-seat game: the players ranked by score."""
 
     BINDINGS = [Binding("enter", "close", "Title", id="hotseat.end"),
-                Binding("escape", "close", "Title", show=False)]
+                Binding("escape", "close", "Title", show=False),
+                Binding("w", "export", "Export results", id="hotseat.export")]
 
     def __init__(self, session: Session, seats: list[Seat]) -> None:
         super().__init__()
@@ -234,10 +235,14 @@ class HotSeatEnd(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
             yield Static(ranking(self.session, self.seats), id="ranking")
-            yield Static("Enter: back to the title", id="dialog-keys")
+            yield Static("w: a result file per player · Enter: back to the title", id="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "The game is over"
+
+    def action_export(self) -> None:
+        """Write one result file per player into the saves folder."""
+        self.app.export_result(self.session)  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         """Back to the title."""
