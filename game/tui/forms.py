@@ -8,6 +8,7 @@ shown as "Treasury ¥12.0 bn → ¥7.5 bn". Bad input gets a message, never an e
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -141,6 +142,23 @@ class ActionForm(ModalScreen[Action | None]):
     def amount(self) -> tuple[float | None, str | None]:
         return parse_amount(self.query_one("#amount", Input).value, self.UNIT)
 
+    def with_amount(self, make: Callable[[float], Action]) -> tuple[Action | None, str | None]:
+        """The action ``make`` builds from the amount field, or what is wrong with either."""
+        value, problem = self.amount()
+        if value is None:
+            return None, problem
+        try:
+            return make(value), None
+        except ValidationError as exc:
+            return None, validation_message(exc)
+
+    def picked_firm(self, none_left: str) -> tuple[str | None, str | None]:
+        """The firm chosen in the form's list, or why there is none."""
+        if not getattr(self, "rows", None):
+            return None, none_left
+        fid = self.query_one("#firm", Select).value
+        return (fid, None) if isinstance(fid, str) else (None, "Pick a firm.")
+
     def update_verdict(self) -> None:
         verdict = self.query_one("#verdict", Static)
         self.allowed = None
@@ -240,13 +258,7 @@ class SellLandForm(ActionForm):
         yield Input(placeholder="hectares, e.g. 100", id="amount")
 
     def build(self) -> tuple[Action | None, str | None]:
-        value, problem = self.amount()
-        if value is None:
-            return None, problem
-        try:
-            return SellLand(hectares=value), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: SellLand(hectares=v))
 
 
 class IssueBondsForm(ActionForm):
@@ -265,13 +277,7 @@ class IssueBondsForm(ActionForm):
         yield Input(placeholder="¥ bn, e.g. 5", id="amount")
 
     def build(self) -> tuple[Action | None, str | None]:
-        value, problem = self.amount()
-        if value is None:
-            return None, problem
-        try:
-            return IssueBonds(amount_bn=value), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: IssueBonds(amount_bn=v))
 
 
 class RepayBondsForm(ActionForm):
@@ -288,13 +294,7 @@ class RepayBondsForm(ActionForm):
         yield Input(placeholder="¥ bn, e.g. 5", id="amount")
 
     def build(self) -> tuple[Action | None, str | None]:
-        value, problem = self.amount()
-        if value is None:
-            return None, problem
-        try:
-            return RepayBonds(amount_bn=value), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: RepayBonds(amount_bn=v))
 
 
 def invest_label(row: dict) -> str:
@@ -383,19 +383,11 @@ class InvestForm(ActionForm):
             self.query_one("#amount", Input).value = filled
 
     def build(self) -> tuple[Action | None, str | None]:
-        if not self.rows:
-            return None, "There is nothing to invest in this turn."
-        fid = self.query_one("#firm", Select).value
-        if not isinstance(fid, str):
-            return None, "Pick a firm."
-        value, problem = self.amount()
-        if value is None:
+        fid, problem = self.picked_firm("There is nothing to invest in this turn.")
+        if fid is None:
             return None, problem
         from_fund = self.query_one("#from-fund", Checkbox).value
-        try:
-            return InvestEquity(firm=fid, amount_bn=value, from_fund=from_fund), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: InvestEquity(firm=fid, amount_bn=v, from_fund=from_fund))
 
 
 class InfrastructureForm(ActionForm):
@@ -508,19 +500,11 @@ class RescueForm(ActionForm):
             "\n", (row["description"] or "", "italic")))
 
     def build(self) -> tuple[Action | None, str | None]:
-        if not self.rows:
-            return None, "There is no firm to rescue."
-        fid = self.query_one("#firm", Select).value
-        if not isinstance(fid, str):
-            return None, "Pick a firm."
-        value, problem = self.amount()
-        if value is None:
+        fid, problem = self.picked_firm("There is no firm to rescue.")
+        if fid is None:
             return None, problem
         relocate = self.query_one("#relocate", Checkbox).value
-        try:
-            return RescueFirm(firm=fid, amount_bn=value, relocate=relocate), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: RescueFirm(firm=fid, amount_bn=v, relocate=relocate))
 
 
 class SellStakeForm(ActionForm):
@@ -664,18 +648,10 @@ class GrantLandForm(ActionForm):
                 verdict.update(text)
 
     def build(self) -> tuple[Action | None, str | None]:
-        if not self.rows:
-            return None, "There is no firm to grant land to."
-        fid = self.query_one("#firm", Select).value
-        if not isinstance(fid, str):
-            return None, "Pick a firm."
-        value, problem = self.amount()
-        if value is None:
+        fid, problem = self.picked_firm("There is no firm to grant land to.")
+        if fid is None:
             return None, problem
-        try:
-            return GrantLand(firm=fid, hectares=value), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: GrantLand(firm=fid, hectares=v))
 
 
 class SectorForm(ActionForm):
@@ -746,13 +722,7 @@ class CreateFundForm(SectorForm):
         sid = self.sector()
         if sid is None:
             return None, "Pick a sector."
-        value, problem = self.amount()
-        if value is None:
-            return None, problem
-        try:
-            return CreateFund(sector=sid, amount_bn=value), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return self.with_amount(lambda v: CreateFund(sector=sid, amount_bn=v))
 
 
 class RecruitSuppliersForm(SectorForm):
