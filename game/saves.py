@@ -190,6 +190,13 @@ class NewsData(_Strict):
     severity: ShortText = "info"
 
 
+class PlayerData(_Strict):
+    """A person at the keyboard of a hot-seat game and the city they play."""
+
+    name: str = Field(min_length=1, max_length=60)
+    city: int = Field(ge=0, lt=64)
+
+
 class SavePayload(_Strict):
     format_version: Literal[1]
     game_version: ShortText
@@ -215,6 +222,9 @@ class SavePayload(_Strict):
     history: list[dict[str, Any]] = Field(max_length=100_000)
     meta: dict[Key, int | float | bool | Annotated[str, Field(max_length=1000)]] = Field(
         default_factory=dict, max_length=64)
+    # hot-seat games: who plays which city (absent in single-player saves and in saves
+    # made before hot-seat names were kept, which load with "Player 1", "Player 2"...)
+    players: list[PlayerData] = Field(default_factory=list, max_length=6)
 
 
 class Envelope(_Strict):
@@ -584,7 +594,7 @@ class _Recorder:
     def __init__(self, session: Session):
         self.world = session.world
         self.seed = session.state.seed
-        self.sim = Session.start(session.world, seed=session.state.seed)
+        self.sim = Session.start(session.world, seed=session.state.seed, humans=session.humans)
         self.hashes = [self.sim.hash()]
         self.broken = False
         self.lock = threading.Lock()
@@ -654,10 +664,19 @@ def _news_dict(n: News) -> dict[str, Any]:
     return {"turn": n.turn, "kind": n.kind, "text": n.text, "severity": n.severity}
 
 
+def _whole_game(session: Session) -> Session:
+    """A hot-seat player's view of the game (game.tui.hotseat.SeatView) saves the whole game."""
+    whole = getattr(session, "session", session)
+    return whole if isinstance(whole, Session) else session
+
+
 def build_payload(session: Session, name: str, kind: str, content: Content | None,
                   mods: Sequence[str | os.PathLike[str]], meta: dict[str, Any] | None) -> dict[str, Any]:
+    session = _whole_game(session)
     hashes, verified = turn_hashes(session)
     w = session.world
+    players = ({"players": [{"name": n, "city": int(c)} for c, n in sorted(session.player_names.items())]}
+               if session.player_names else {})
     return {
         "format_version": FORMAT_VERSION, "game_version": game.__version__, "kind": kind,
         "name": name, "saved_at": datetime.now(UTC).isoformat(),
@@ -672,6 +691,7 @@ def build_payload(session: Session, name: str, kind: str, content: Content | Non
         "news": [_news_dict(n) for n in session.news],
         "history": [_plain(h) for h in session.history],
         "meta": dict(meta or {}),
+        **players,
     }
 
 
@@ -856,11 +876,31 @@ def restore(save: SaveFile, world: World) -> Session:
         sim, result = _replay_session(save, world)
         if result.ok:
             session.news, session.history = sim.news, sim.history
+            session.others_history = sim.others_history
         else:
             session.history = [session.snapshot()]
     else:
         session.news, session.history = records
+    _seat_players(session, p, save.path)
     return session
+
+
+def _seat_players(session: Session, p: SavePayload, path: Path) -> None:
+    """A hot-seat save's player names back on the session, checked against the cities
+    people play; each other player's charts start again from now (they are not saved)."""
+    humans = session.humans
+    if p.players:
+        cities = [pl.city for pl in p.players]
+        names = [pl.name.strip() for pl in p.players]
+        if sorted(cities) != sorted(humans) or len(set(cities)) != len(cities):
+            raise SaveError(f"damaged save: its players play cities {sorted(cities)}, but people play "
+                            f"{sorted(humans)} in its state", path)
+        if len(set(names)) != len(names) or not all(names):
+            raise SaveError("damaged save: two of its players have the same name, or one has none", path)
+        session.player_names = dict(zip(cities, names, strict=True))
+    for c in humans:
+        if c != session.player and not session.others_history.get(c):
+            session.others_history[c] = [session.snapshot(c)]
 
 
 def _action(data: dict[str, Any], turn: int, path: Path) -> dict[str, Any]:
@@ -904,6 +944,7 @@ def load_game(save: str | os.PathLike[str], folder: str | os.PathLike[str] | Non
         if strict:
             raise SaveError("; ".join(warnings), sf.path) from None
         session = sim
+        _seat_players(session, sf.payload, sf.path)
     for text in warnings:
         session.news.append(News(session.turn, "game", f"Loaded save: {text}.", "warning"))
     return session
@@ -937,10 +978,24 @@ class ReplayResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _humans(p: SavePayload) -> list[int]:
+    """The cities people play in a save (hot-seat: several), from its players or its state."""
+    if p.players:
+        return sorted(pl.city for pl in p.players)
+    human = p.state.arrays.get("human")
+    if human is None:
+        return []
+    try:
+        flags = decode_array(human, "state.human")
+    except SaveError:
+        return []
+    return [int(c) for c in np.nonzero(flags.reshape(-1))[0]] if flags.dtype == np.bool_ else []
+
+
 def _replay_session(save: SaveFile, world: World) -> tuple[Session, ReplayResult]:
     p = save.payload
     expected = p.turn_hashes
-    sim = Session.start(world, seed=p.seed)
+    sim = Session.start(world, seed=p.seed, humans=_humans(p))
 
     def result(ok: bool, turn: int | None, message: str, refused: str | None = None) -> ReplayResult:
         return ReplayResult(ok, turn, p.final_hash, sim.hash(), sim.turn, message, refused)

@@ -104,6 +104,7 @@ class Session:
     turn_hashes: list[str] = field(default_factory=list)  # state hash at the start of each turn
     others_history: dict[int, list[Snapshot]] = field(default_factory=dict)  # hot-seat players'
     milestones_seen: set[str] = field(default_factory=set)
+    player_names: dict[int, str] = field(default_factory=dict)  # hot-seat: who plays each city
     _turn_start: State | None = None
 
     @classmethod

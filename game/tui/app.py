@@ -182,11 +182,21 @@ class ArchitectApp(App[None]):
     def start_hotseat(self, world, seats, seed: int | None = None) -> None:
         """A new game with a person at each of ``seats``' cities; the first seat begins."""
         session = Session.start(world, seed=seed, humans=[s.city for s in seats])
+        session.player_names = {s.city: s.name for s in seats}  # saves keep them
         self.show_title()
-        self.session = session
         self.session_code = None
+        self.resume_hotseat(session, list(seats))
+
+    def resume_hotseat(self, session: Session, seats) -> None:
+        """Play on a hot-seat game (new or loaded): the first seat decides, or the end shows."""
+        from game.tui.hotseat import HotSeatEnd
+
+        self.session = session
         self.seats = list(seats)
-        self.next_seat(0)
+        if session.over:
+            self.push_screen(HotSeatEnd(session, self.seats))
+        else:
+            self.next_seat(0)
 
     def next_seat(self, n: int) -> None:
         """Hide the game until seat ``n``'s player is at the keyboard, then their dashboard."""
@@ -261,6 +271,11 @@ class ArchitectApp(App[None]):
 
     def open_session(self, session: Session) -> None:
         self.show_title()
+        if len(session.humans) > 1:  # a saved hot-seat game: its players, by name
+            from game.tui.hotseat import seats_of
+
+            self.resume_hotseat(session, seats_of(session))
+            return
         self.session = session
         self.push_screen(EndReportScreen(session) if session.over else DashboardScreen(session))
 
@@ -420,6 +435,7 @@ class ArchitectApp(App[None]):
         copy = Session.restore(session.world, session.state.copy(), session.turn_start.copy(),
                                [list(t) for t in session.log], list(session.news),
                                list(session.history), list(session.turn_hashes))
+        copy.player_names = dict(session.player_names)
         self.dirty = False
         # a moment later, so the writing never competes with drawing the turn report;
         # leaving before then writes it at once (see exit)

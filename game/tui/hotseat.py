@@ -15,13 +15,15 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Static
 
 from game.engine.actions import Action
+from game.engine.contrib import CityPart, SectorParts, sector_parts
 from game.engine.session import News, Session, Snapshot
 from game.engine.world import World
+from game.tui import fmt
 from game.tui.checkbox import MarkedCheckbox
 
 MIN_PLAYERS, MAX_PLAYERS = 2, 6
@@ -112,6 +114,12 @@ class SeatView:
 
     def news_for(self, city: int | None = None) -> list[News]:
         return self._session.news_for(self.seat.city if city is None else city)
+
+
+def seats_of(session: Session) -> list[Seat]:
+    """The seats of a hot-seat game, named as its save says (older saves: "Player 1"...)."""
+    return [Seat(session.player_names.get(c) or f"Player {n + 1}", c)
+            for n, c in enumerate(session.humans)]
 
 
 def city_label(session: Session, seat: Seat) -> str:
@@ -220,9 +228,102 @@ def ranking(session: Session, seats: list[Seat]) -> Table:
     return table
 
 
-class HotSeatEnd(Screen[None]):
-    """The end of a hot-seat game: the players ranked by score."""
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
 
+
+def _over(part: SectorParts) -> Text:
+    over = part.overcapacity
+    if over >= 0.005:
+        return Text(f"+{over * 100:.0f}% over", style="bold red" if over >= 0.1 else "yellow")
+    if over <= -0.005:
+        return Text(f"{-over * 100:.0f}% short", style="dim")
+    return Text("matched", style="dim")
+
+
+def _player_cell(part: SectorParts, city: CityPart) -> Text:
+    """A player's share of what the cities added, and the money they put in."""
+    money = city.invested_bn or 0.0
+    cell = Text(f"{_share(part.share(city.added_bn))} · {fmt.bn(money) if money else '¥0'}")
+    if not money and not city.added_bn:
+        cell.stylize("dim")
+    return cell
+
+
+def sector_table(session: Session, seats: list[Seat], parts: list[SectorParts]) -> Table:
+    """Each sector: capacity against demand, each player's share of the capacity the
+    cities added and the money they put in, the computer's cities' share, the rest of
+    the country's addition."""
+    table = Table(box=None, padding=(0, 1), title="Who built the capacity, sector by sector",
+                  title_justify="left", title_style="bold", header_style="dim")
+    table.add_column("Sector", no_wrap=True)
+    table.add_column("Capacity / demand\n¥ bn a year", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for seat in seats:
+        table.add_column(f"{seat.name}\n{session.world.cities[seat.city].name}", justify="right")
+    table.add_column("Computer's\ncities", justify="right")
+    table.add_column("Rest of the\ncountry", justify="right")
+    for part in parts:
+        by_city = {p.city: p for p in part.cities}
+        cells = [_player_cell(part, by_city[seat.city]) for seat in seats]
+        ai = sum(p.added_bn for p in part.cities if not p.human)
+        table.add_row(part.name, f"{part.capacity_bn:,.0f} / {part.demand_bn:,.0f}", _over(part),
+                      *cells, _share(part.share(ai)), f"{part.rest_added_bn:+,.0f}")
+    return table
+
+
+def _who(session: Session, names: dict[int, str], city: int) -> str:
+    town = session.world.cities[city].name
+    return f"{names[city]}'s {town}" if city in names else f"{town} (computer)"
+
+
+def sector_story(session: Session, seats: list[Seat], parts: list[SectorParts]) -> Text:
+    """Each sector's biggest builder among the cities, in words."""
+    names = {seat.city: seat.name for seat in seats}
+    text = Text()
+    for part in parts:
+        if part.share(part.cities_added_bn) is None:
+            continue
+        top = max(part.cities, key=lambda p: p.added_bn)
+        over = part.overcapacity
+        if text:
+            text.append("\n")
+        text.append(part.name, style="bold")
+        if over >= 0.005:
+            text.append(f" ends {over * 100:.0f}% over demand. ")
+        elif over <= -0.005:
+            text.append(f" ends {-over * 100:.0f}% short of demand (no overcapacity). ")
+        else:
+            text.append(" ends level with demand. ")
+        text.append(_who(session, names, top.city), style="bold")
+        text.append(f" built {_share(part.share(top.added_bn))} of the capacity the cities added")
+        text.append(" to it" if over >= 0.005 else "")
+        if top.city in names:
+            text.append(".")
+            continue
+        mine = max((p for p in part.cities if p.city in names), key=lambda p: p.added_bn)
+        if mine.added_bn > 0:
+            text.append(f"; of the players, {_who(session, names, mine.city)} the most "
+                        f"({_share(part.share(mine.added_bn))}).")
+        else:
+            text.append("; the players added none.")
+    if not text:
+        text.append("The cities added no capacity in any sector: the rest of the country built it all.",
+                    style="dim")
+    return text
+
+
+SECTOR_NOTE = ("Shares: of the capacity the scenario's cities added since the start (¥ bn of "
+               "output a year; closed plants count against). ¥: what each player put into the "
+               "sector (equity, rescues, guidance funds). The rest of the country grows with the "
+               "market.")
+
+
+class HotSeatEnd(Screen[None]):
+    """The end of a hot-seat game: the players ranked by score, and who built the
+    capacity in each sector (who caused the overcapacity)."""
+
+    CSS_PATH = "hotseat.tcss"
     BINDINGS = [Binding("enter", "close", "Title", id="hotseat.end"),
                 Binding("escape", "close", "Title", show=False),
                 Binding("w", "export", "Export results", id="hotseat.export")]
@@ -231,14 +332,21 @@ class HotSeatEnd(Screen[None]):
         super().__init__()
         self.session = session
         self.seats = seats
+        self.parts = sector_parts(session.world, session.state, session.log)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="confirm"):
-            yield Static(ranking(self.session, self.seats), id="ranking")
-            yield Static("w: a result file per player · Enter: back to the title", id="dialog-keys")
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="hotseat-end-body"):
+                yield Static(ranking(self.session, self.seats), id="ranking")
+                yield Static(sector_table(self.session, self.seats, self.parts), id="sector-table")
+                yield Static(sector_story(self.session, self.seats, self.parts), id="sector-story")
+                yield Static(Text(SECTOR_NOTE, style="dim"), id="sector-note")
+            yield Static("↑↓ scroll · w: a result file per player · Enter: back to the title",
+                         id="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "The game is over"
+        self.query_one("#hotseat-end-body").focus()
 
     def action_export(self) -> None:
         """Write one result file per player into the saves folder."""
