@@ -14,7 +14,7 @@ import numpy as np
 from game.content.schema import BotDef, BotRule
 from game.engine import actions as A
 from game.engine.state import N_UNIFORM_LANES, State
-from game.engine.world import DISTRESSED, LISTED, PROSPECT, World, is_producing
+from game.engine.world import BUILDING, DISTRESSED, LISTED, PROSPECT, World, is_producing
 
 Bot = Callable[[World, State], None]
 LANES_BOT = tuple(range(N_UNIFORM_LANES - 4, N_UNIFORM_LANES))  # the last four noise lanes are the bots' dice
@@ -109,11 +109,14 @@ def land_addict_bot(world: World, state: State) -> None:
 
 
 def herd_chaser_bot(world: World, state: State) -> None:
-    """Backs every prospect in whichever sectors are hottest, borrows to do it, rescues
-    its own firms whatever their prospects, and never sells."""
+    """Backs every prospect in the one sector everyone is talking about (the hottest),
+    borrows to do it, rescues its own firms whatever their prospects, and never sells.
+
+    All its eggs go in one basket: when the hot sector booms it wins big, when the herd
+    it joined floods the market it loses most (the widest spread of any strategy)."""
     _sell_land(world, state, 1.0)
-    warm = state.sentiment >= np.minimum(state.sentiment.max(axis=1, keepdims=True), 0.95)
-    hot_firm = warm[:, world.firm_sector]
+    hottest = state.sentiment >= state.sentiment.max(axis=1, keepdims=True)
+    hot_firm = hottest[:, world.firm_sector]
     _back_prospects(world, state, _mine(world, state, PROSPECT) & hot_firm, borrow=True)
     crunch = _mine(world, state, DISTRESSED) & ~state.rescued  # one rescue each; the second crunch kills
     for f in np.nonzero(crunch.any(axis=0))[0]:
@@ -123,8 +126,9 @@ def herd_chaser_bot(world: World, state: State) -> None:
 
 def patient_industrialist_bot(world: World, state: State) -> None:
     """Sells land steadily, backs prospects that look strong or fit the city's chains,
-    recruits suppliers where it has firms, rescues only strong firms, and exits listed
-    stakes a quarter at a time."""
+    recruits suppliers where it has firms (and, while it has none, in the least crowded
+    sector, so that projects come to a chain already forming), rescues only strong
+    firms, and exits listed stakes a quarter at a time."""
     p = world.player
     _sell_land(world, state, 0.8)
     fits = state.density[:, p, :][:, world.firm_sector] > 0.2
@@ -136,6 +140,15 @@ def patient_industrialist_bot(world: World, state: State) -> None:
         has = (producing & (world.firm_sector == s)[None, :]).any(axis=1)
         if has.any():
             _do(world, state, A.RecruitSuppliers(sector=sector.id), where=has & (state.density[:, p, s] < 0.6))
+    # with nothing built or building, court suppliers where the herd is not: the sector
+    # with the least national capacity for its demand
+    held = state.stake[:, :, p] > 0
+    live = (held & ((state.stage == BUILDING) | is_producing(state.stage))).any(axis=1)
+    least_crowded = np.argmin(state.capacity / np.maximum(state.demand, 1e-9), axis=1)
+    for s, sector in enumerate(world.sectors):
+        where = ~live & (least_crowded == s)
+        if where.any():
+            _do(world, state, A.RecruitSuppliers(sector=sector.id), where=where)
     _rescue(world, state, _mine(world, state, DISTRESSED) & (state.quality_signal > 0.6))
     _exit(world, state, 0.25)
 
