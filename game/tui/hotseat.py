@@ -23,7 +23,6 @@ from game.engine.actions import Action
 from game.engine.contrib import CityPart, SectorParts, sector_parts
 from game.engine.session import News, Session, Snapshot
 from game.engine.world import World
-from game.tui import fmt
 from game.tui.checkbox import MarkedCheckbox
 
 MIN_PLAYERS, MAX_PLAYERS = 2, 6
@@ -244,7 +243,8 @@ def _over(part: SectorParts) -> Text:
 def _player_cell(part: SectorParts, city: CityPart) -> Text:
     """A player's share of what the cities added, and the money they put in."""
     money = city.invested_bn or 0.0
-    cell = Text(f"{_share(part.share(city.added_bn))} · {fmt.bn(money) if money else '¥0'}")
+    cell = Text(f"{_share(part.share(city.added_bn))} · ¥{money:,.1f}" if money
+                else f"{_share(part.share(city.added_bn))} · ¥0")
     if not money and not city.added_bn:
         cell.stylize("dim")
     return cell
@@ -261,7 +261,7 @@ def sector_table(session: Session, seats: list[Seat], parts: list[SectorParts]) 
     table.add_column("", no_wrap=True)
     for seat in seats:
         table.add_column(f"{seat.name}\n{session.world.cities[seat.city].name}", justify="right")
-    table.add_column("Computer's\ncities", justify="right")
+    table.add_column("Computer\ncities", justify="right")
     table.add_column("Rest of the\ncountry", justify="right")
     for part in parts:
         by_city = {p.city: p for p in part.cities}
@@ -313,10 +313,10 @@ def sector_story(session: Session, seats: list[Seat], parts: list[SectorParts]) 
     return text
 
 
-SECTOR_NOTE = ("Shares: of the capacity the scenario's cities added since the start (¥ bn of "
-               "output a year; closed plants count against). ¥: what each player put into the "
-               "sector (equity, rescues, guidance funds). The rest of the country grows with the "
-               "market.")
+SECTOR_NOTE = ("A player's column: their city's share of the capacity the scenario's cities "
+               "added since the start (closed plants count against) · the ¥ bn they put into "
+               "the sector (equity, rescues, guidance funds). Capacity in ¥ bn of output a year; "
+               "the rest of the country grows with the market.")
 
 
 class HotSeatEnd(Screen[None]):

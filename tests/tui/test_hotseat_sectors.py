@@ -64,7 +64,7 @@ async def test_the_end_says_who_built_each_sectors_capacity(fixture_content: Con
             assert f"{part.name} ends" in story
             assert f"{who}'s {top.name} built {part.share(top.added_bn) * 100:.0f}% of the capacity" in story
             money = top.invested_bn
-            assert money and f"¥{money:.1f} bn" in table  # what that player put in
+            assert money and f"· ¥{money:,.1f}" in table  # what that player put in
         assert "Players by score" in screen_text(app)
 
 
