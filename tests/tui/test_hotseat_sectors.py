@@ -169,3 +169,15 @@ def test_a_single_players_save_has_no_players(fixture_content: Content, private_
     path = make_app(content=fixture_content).write_save(s, "solo")
     assert "players" not in json.loads(path.read_text(encoding="utf-8"))["payload"]
     assert load_game(path, content=fixture_content).player_names == {}
+
+
+def test_a_save_from_a_seats_dashboard_keeps_the_whole_game(fixture_content: Content,
+                                                           private_folders) -> None:
+    s = Session.start(world_of(fixture_content, "fixture-riverside"), humans=[0, 1])
+    s.player_names = {0: "Ann", 1: "Bo"}
+    s.end_turn()
+    path = make_app(content=fixture_content).write_save(SeatView(s, SEATS[1]), "from-bo")
+    loaded = load_game(path, content=fixture_content)
+    assert loaded.hash() == s.hash() and loaded.player_names == s.player_names
+    assert [h.treasury for h in loaded.history] == [h.treasury for h in s.history]  # the game's, not Bo's
+    assert loaded.others_history[1][-1].treasury == s.others_history[1][-1].treasury
