@@ -453,6 +453,31 @@ class Pairs:
         return Ctx(world, state, self.w, self.c, f, s, {} if memo is None else memo)
 
 
+def _dice(tab: EventTable, state: State, t: int, live: np.ndarray) -> np.ndarray:
+    """[E, W, C] bool: where each event's dice came up this quarter and ``once``, ``cooldown``
+    and open decisions allow it.
+
+    One uniform per world, quarter and event, shifted by the golden ratio per city
+    (frac(u + PHI c) < p); events with a chance are rolled for the cities people play or
+    the computer's, as the event says. Computed over whole [W, C, E] arrays (no gathers of
+    event columns), then laid out event-first so each event's [W, C] slice is contiguous.
+    """
+    n_c = state.human.shape[1]
+    shift = np.array([(PHI * c) % 1.0 for c in range(n_c)], dtype=np.float32)
+    x = state.noise.event_uniform[:, t, None, :] + shift[None, :, None]  # [W, C, E] float32
+    x -= x >= 1.0
+    rolled = x < tab.p
+    people = (tab.p > 0) & tab.for_people
+    computer = (tab.p > 0) & tab.for_computer
+    rolled &= np.where(state.human[:, :, None], people, computer)
+    rolled &= live[:, None, None]
+    rolled &= ~state.ev_pending
+    rolled &= (t - state.ev_last) >= tab.cooldown
+    if tab.once.any():
+        rolled &= ~(tab.once & (state.ev_count != 0))
+    return np.ascontiguousarray(rolled.transpose(2, 0, 1))
+
+
 def step(world: World, state: State) -> None:
     """The events of one quarter, for every world (called at the end of ``end_turn``)."""
     tab: EventTable | None = getattr(world, "event_table", None)
@@ -464,33 +489,13 @@ def step(world: World, state: State) -> None:
     if t >= world.turns:
         return  # the game is over: nothing is left to decide
     live = ~state.over
-    n_w, n_c = state.n_worlds, world.n_cities
-    # the dice: one uniform per world, quarter and event, shifted by the golden ratio per
-    # city (frac(u + PHI c) < p); laid out [event, city, world] so writes are contiguous
-    gate = np.zeros((tab.n, n_c, n_w), dtype=bool)
-    u = state.noise.event_uniform[:, t, :].T  # [E, W]
-    for c in range(n_c):
-        human = state.human[:, c]
-        shift = np.float32((PHI * c) % 1.0)
-        for cols, who in ((tab.people_events, human), (tab.computer_events, ~human)):
-            on = who & live
-            if len(cols) and on.any():
-                x = u[cols] + shift
-                x -= x >= 1.0
-                gate[cols, c, :] = (x < tab.p[cols, None]) & on[None, :]
-    rolled = np.nonzero(gate.any(axis=(1, 2)))[0]
-    if len(rolled):  # once, cooldown and open decisions, for every event the dice chose at once
-        sub = gate[rolled]
-        sub &= ~state.ev_pending[:, :, rolled].transpose(2, 1, 0)
-        sub &= ((t - state.ev_last[:, :, rolled]) >= tab.cooldown[rolled]).transpose(2, 1, 0)
-        once = tab.once[rolled]
-        if once.any():
-            sub[once] &= (state.ev_count[:, :, rolled[once]] == 0).transpose(2, 1, 0)
-        gate[rolled] = sub
+    gate = _dice(tab, state, t, live)  # [E, W, C]
     everywhere = Ctx(world, state, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-    todo = {int(e) for e in rolled if gate[e].any()}
-    due_any = state.ev_due == t
-    due_events = set(np.nonzero(due_any.any(axis=(0, 1)))[0].tolist()) if (state.ev_due >= 0).any() else set()
+    todo = set(np.nonzero(gate.any(axis=(1, 2)))[0].tolist())
+    due_events: set[int] = set()
+    if (state.ev_due >= 0).any():
+        due_any = state.ev_due == t
+        due_events = set(np.nonzero(due_any.any(axis=(0, 1)))[0].tolist())
     for e in sorted(todo | due_events):  # in order of id
         ev = tab.events[e]
         due = due_any[:, :, e] & live[:, None] if e in due_events else None
@@ -498,7 +503,7 @@ def step(world: World, state: State) -> None:
             if due is not None:  # a queued event whose trigger fails is dropped
                 state.ev_due[:, :, e] = np.where(due, -1, state.ev_due[:, :, e])
             continue
-        _try(world, state, ev, gate[e].T, due)
+        _try(world, state, ev, gate[e], due)
 
 
 def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray | None) -> None:
