@@ -7,9 +7,14 @@ world, frozen at the turn its game ended).
 
 from __future__ import annotations
 
+import mmap
 import os
+import pickle
+import select
+import signal
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,7 +22,7 @@ import numpy as np
 
 from game.bots import BOTS, Bot, land_addict_bot, pass_bot  # noqa: F401  (re-exported)
 from game.engine.scoring import failed_firms, score
-from game.engine.state import State, new_state
+from game.engine.state import Noise, State, new_state
 from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
 from game.engine.world import World
 
@@ -86,13 +91,18 @@ def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int 
                ) -> tuple[State, dict[str, np.ndarray]]:
     """Play ``n_worlds`` worlds for ``turns`` quarters; returns the state and final figures.
 
-    Worlds never interact, so a big batch is played in chunks of ``chunk`` worlds on up to
-    ``threads`` threads (numpy releases the GIL in its loops) with the same results as one
-    batch. ``on_turn`` sees the whole batch each turn, so it plays as one chunk.
+    Worlds never interact, so a big batch is played in chunks of at most ``chunk`` worlds
+    by up to ``threads`` workers with the same results as one batch. Workers are forked
+    processes where the platform can fork and the caller is the only thread (a numpy tick
+    holds the GIL between its many small operations, so threads barely overlap); otherwise
+    threads. ``on_turn`` sees the whole batch each turn, so it plays as one chunk.
     """
     turns = world.turns if turns is None else min(turns, world.turns)
     if on_turn is not None or n_worlds <= chunk:
         return _play(world, 0, n_worlds, turns, seed, bot, progress, _both(on_turn, spread))
+    workers = threads or os.cpu_count() or 1
+    if workers > 1 and _can_fork():
+        return _play_forked(world, n_worlds, turns, seed, bot, progress, chunk, workers, spread)
     starts = list(range(0, n_worlds, chunk))
     done = [0]
     lock = threading.Lock()
@@ -107,8 +117,7 @@ def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int 
         out = _play(world, start, min(chunk, n_worlds - start), turns, seed, bot, tick, mine)
         return out + (mine,)
 
-    workers = threads or min(len(starts), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=min(len(starts), workers)) as pool:
         parts = list(pool.map(one, starts))
     if spread is not None:
         for part in parts:
@@ -116,6 +125,132 @@ def play_batch(world: World, n_worlds: int, turns: int | None = None, seed: int 
     state = State.concat([p[0] for p in parts])
     final = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
     return state, final
+
+
+def _can_fork() -> bool:
+    """Forking is safe here: the platform has fork and no other thread could hold a lock."""
+    return hasattr(os, "fork") and threading.active_count() == 1 \
+        and threading.current_thread() is threading.main_thread()
+
+
+def _shared(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A zeroed array in memory shared with processes forked after it is made."""
+    size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    buf = mmap.mmap(-1, max(size, 1), flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape, dtype=np.int64))).reshape(shape)
+
+
+NOISE_PARTS = ("normal", "city_normal", "uniform")  # what State.concat keeps of the noise
+
+
+def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot: Bot,
+                 progress: Callable[[int, int], None] | None, chunk: int, workers: int,
+                 spread: Spread | None) -> tuple[State, dict[str, np.ndarray]]:
+    """``play_batch`` on forked processes: each plays an equal share of the worlds in chunks
+    and writes its states straight into shared memory; figures come back through a pipe."""
+    workers = min(workers, n_worlds)
+    share = -(-n_worlds // workers)
+    parts = []  # (first world, worlds) of each chunk, grouped by worker
+    for k in range(workers):
+        lo, hi = k * share, min((k + 1) * share, n_worlds)
+        if lo >= hi:
+            break
+        n_chunks = -(-(hi - lo) // chunk)
+        cuts = [lo + (hi - lo) * i // n_chunks for i in range(n_chunks + 1)]
+        parts.append([(a, b - a) for a, b in zip(cuts[:-1], cuts[1:], strict=True)])
+    chunks = [c for p in parts for c in p]
+    template = new_state(world, 1, seed=seed)
+    arrays = {name: _shared((n_worlds,) + a.shape[1:], a.dtype) for name, a in template.arrays().items()}
+    noise = {k: _shared((n_worlds,) + getattr(template.noise, k).shape[1:], getattr(template.noise, k).dtype)
+             for k in NOISE_PARTS}
+    done = _shared((len(chunks),), np.int64)  # turns played by each chunk, for progress
+    pipes: dict[int, tuple[int, list[bytes]]] = {}  # pid -> (read end, what it sent)
+    index = 0
+    try:
+        for mine in parts:
+            first = index
+            index += len(mine)
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: play, write, report, leave without running the parent's cleanup
+                os.close(r)
+                code = 0
+                try:
+                    out = []
+                    for i, (start, n) in enumerate(mine, first):
+                        def tick(t: int, _n: int, i: int = i) -> None:
+                            done[i] = t
+                        sp = Spread(world, turns) if spread is not None else None
+                        state, final = _play(world, start, n, turns, seed, bot, tick, sp)
+                        for name, a in state.arrays().items():
+                            if a.dtype != arrays[name].dtype:
+                                raise TypeError(f"state.{name} changed dtype to {a.dtype} during play")
+                            arrays[name][start:start + n] = a
+                        for k in NOISE_PARTS:
+                            noise[k][start:start + n] = getattr(state.noise, k)
+                        out.append((final, None if sp is None else sp.stats, state.turn))
+                    payload = pickle.dumps(("ok", out), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # noqa: BLE001  (reported to the parent, which raises)
+                    payload = pickle.dumps(("error", traceback.format_exc()))
+                    code = 1
+                try:
+                    with os.fdopen(w, "wb") as f:
+                        f.write(payload)
+                finally:
+                    os._exit(code)
+            os.close(w)
+            pipes[pid] = (r, [])
+        results = _collect(pipes, done, len(chunks) * turns, progress)
+    finally:
+        for pid in pipes:  # a child still running (the parent was interrupted) is stopped
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+    outs = []
+    for mine_pid in list(results):
+        status, body = results[mine_pid]
+        if status != "ok":
+            raise RuntimeError(f"a worker process failed:\n{body}")
+        outs.extend(body)
+    finals, stats, turn = [o[0] for o in outs], [o[1] for o in outs], outs[0][2]
+    if spread is not None:
+        for s in stats:
+            spread.stats += s
+    state = State(turn=turn, seed=template.seed, **arrays,
+                  noise=Noise(*(noise[k] for k in NOISE_PARTS)))
+    final = {k: np.concatenate([f[k] for f in finals]) for k in finals[0]}
+    return state, final
+
+
+def _collect(pipes: dict[int, tuple[int, list[bytes]]], done: np.ndarray, total: int,
+             progress: Callable[[int, int], None] | None) -> dict[int, tuple[str, object]]:
+    """Read every child's report (in the order the children were started), reporting
+    progress meanwhile; the children are reaped."""
+    open_fds = {fd: pid for pid, (fd, _) in pipes.items()}
+    reported = -1
+    while open_fds:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.05)
+        for fd in ready:
+            data = os.read(fd, 1 << 20)
+            pid = open_fds[fd]
+            if data:
+                pipes[pid][1].append(data)
+            else:
+                os.close(fd)
+                del open_fds[fd]
+                os.waitpid(pid, 0)
+        if progress is not None:
+            now = int(done.sum())
+            if now != reported and (open_fds or now == total):
+                progress(now, total)
+                reported = now
+    out = {}
+    for pid, (_, data) in pipes.items():
+        out[pid] = pickle.loads(b"".join(data)) if data else ("error", "the worker process died")
+    pipes.clear()
+    return out
 
 
 def _both(a: Callable[[State], None] | None, b: Callable[[State], None] | None):
