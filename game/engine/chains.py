@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine.arrays import by_city_sector, over_links
+from game.engine.arrays import at_firm_city_sector, by_city_sector, over_links
 from game.engine.state import State
 from game.engine.world import World
 
@@ -57,5 +57,4 @@ def damage(world: World, state: State, failing: np.ndarray) -> None:
 
 def firm_density(world: World, state: State) -> np.ndarray:
     """Each firm's local chain density, [W, F]."""
-    w = np.arange(state.n_worlds)[:, None]
-    return state.density[w, state.firm_city, world.firm_sector[None, :]]
+    return at_firm_city_sector(state.density, state.firm_city, world.firm_sector)

@@ -77,7 +77,7 @@ def unit_cost(world: World, state: State) -> np.ndarray:
     experience = np.maximum(state.cum_output / np.maximum(state.capacity_f, 1e-9), 0.25)
     learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
     quality = 1.0 + QUALITY_COST * (0.5 - state.quality)
-    infra = np.take_along_axis(state.infrastructure, state.firm_city, axis=1)
+    infra = arrays.at_firm_city(state.infrastructure, state.firm_city)
     chain = 1.0 - chains.COST_CUT * chains.firm_density(world, state)
     return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
 
@@ -143,7 +143,7 @@ def private_rounds(world: World, state: State) -> None:
     appetite = capital.private_appetite(world, state)[w][:, fs]
     producing = is_producing(stage)
     appetite = np.where(producing, np.sqrt(appetite), appetite)
-    cred = np.take_along_axis(state.credibility[w], state.firm_city[w], axis=1)
+    cred = arrays.at_firm_city(state.credibility[w], state.firm_city[w])
     odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal[w]), 0.0, 0.95)
     # investors shun firms that lose money on every sale, and distressed ones most of all
     odds = np.where(producing & (state.profit_f[w] < 0), odds * 0.4, odds)
@@ -154,6 +154,8 @@ def private_rounds(world: World, state: State) -> None:
     raise_ = short & (u < odds)
     if not raise_.any():
         return
+    rows = raise_.any(axis=1)  # from here on only the worlds where a round happens
+    w, raise_ = w[rows], raise_[rows]
     amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex[w], 0.0)
     pre = np.maximum(state.valuation[w], 0.05 * np.maximum(state.paid_in[w], 1e-9))
     keep = np.where(raise_, pre / (pre + amount), 1.0)
@@ -258,8 +260,7 @@ def jobs(world: World, state: State) -> np.ndarray:
 
 def pay_taxes(world: World, state: State, taxes: np.ndarray) -> None:
     """Firms' local taxes go to their city; a tax incentive hands half of them back."""
-    w = np.arange(state.n_worlds)[:, None]
-    active = state.incentive_left[w, state.firm_city, world.firm_sector[None, :]] > 0
+    active = arrays.at_firm_city_sector(state.incentive_left, state.firm_city, world.firm_sector) > 0
     relief = np.where(active, INCENTIVE_REBATE * taxes, 0.0)
     state.cash += relief
     book(state, "taxes_firms", arrays.by_city(state.firm_city, taxes, world.n_cities))

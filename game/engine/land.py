@@ -20,11 +20,12 @@ PRESSURE_DECAY = 0.6  # share of the price sag that remains after a quarter
 GDP_ELASTICITY = 0.25  # land prices follow the city's GDP with this elasticity (the cycle carries the rest)
 
 
-def anchor_price(world: World, state: State, turn: int) -> np.ndarray:
-    """The price with no recent sales: start price x land cycle x (GDP growth)^0.5."""
+def anchor_price(world: World, state: State, turn: int, city: int | slice = slice(None)) -> np.ndarray:
+    """The price with no recent sales: start price x land cycle x (GDP growth)^0.5
+    ([W, C], or [W] for one ``city``)."""
     cp = world.city_params
-    growth = np.maximum(state.gdp / cp["gdp_bn"], 1e-6) ** GDP_ELASTICITY
-    return cp["land_price_bn_per_ha"] * world.land_cycle[min(turn, world.turns)] * growth
+    growth = np.maximum(state.gdp[:, city] / cp["gdp_bn"][city], 1e-6) ** GDP_ELASTICITY
+    return cp["land_price_bn_per_ha"][city] * world.land_cycle[min(turn, world.turns)] * growth
 
 
 def quote(world: World, state: State, city: int, hectares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -43,7 +44,7 @@ def sell(world: World, state: State, city: int, hectares: np.ndarray) -> np.ndar
     revenue, after = quote(world, state, city, hectares)
     state.land_bank[:, city] -= hectares
     state.land_sold_q[:, city] += hectares
-    anchor = anchor_price(world, state, state.turn)[:, city]
+    anchor = anchor_price(world, state, state.turn, city)
     selling = hectares > 0  # worlds that sell nothing keep their price exactly as it was
     state.land_pressure[:, city] = np.where(selling, np.clip(1.0 - after / anchor, 0.0, 0.95),
                                             state.land_pressure[:, city])

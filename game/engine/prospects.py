@@ -61,21 +61,35 @@ def spawn(world: World, state: State) -> None:
     happens = u[:, LANE_SPAWN] < np.minimum(total, MAX_SPAWN_PROBABILITY)
     if not happens.any():
         return
-    cum = np.cumsum(rate, axis=1) / np.maximum(total, 1e-12)[:, None]
+    w = np.nonzero(happens)[0]  # from here on only the worlds where a project appears
+    u = u[w]
+    cum = np.cumsum(rate[w], axis=1) / np.maximum(total[w], 1e-12)[:, None]
     sector = np.minimum((u[:, LANE_SPAWN_SECTOR][:, None] > cum).sum(axis=1), world.n_sectors - 1)
-    pull = attraction(world, state)[np.arange(state.n_worlds), :, sector]  # [W, C]
+    pull = _attraction_to(state, w, sector)  # [n, C]
     cum_c = np.cumsum(pull, axis=1) / arrays.total(pull, axis=1)[:, None]
     city = np.minimum((u[:, LANE_SPAWN_CITY][:, None] > cum_c).sum(axis=1), world.n_cities - 1)
-    for s in range(world.n_sectors):
-        worlds = np.nonzero(happens & (sector == s))[0]
-        if len(worlds) == 0:
-            continue
-        slots = np.nonzero(world.spare & (world.firm_sector == s))[0]
-        free = np.isin(state.stage[np.ix_(worlds, slots)], (NOT_YET, WITHDRAWN))
-        has = free.any(axis=1)
-        worlds = worlds[has]
-        f = slots[np.argmax(free[has], axis=1)]
-        _open(world, state, worlds, f, city[worlds], u[worlds])
+    # the first free spare slot of the sector (never used, or its project withdrew)
+    slots = _spare_slots(world)[sector]  # [n, SPARE_SLOTS_PER_SECTOR]
+    stage = state.stage[w[:, None], slots]
+    free = (stage == NOT_YET) | (stage == WITHDRAWN)
+    has = free.any(axis=1)
+    f = slots[has, np.argmax(free[has], axis=1)]
+    _open(world, state, w[has], f, city[has], u[has])
+
+
+def _attraction_to(state: State, w: np.ndarray, sector: np.ndarray) -> np.ndarray:
+    """``attraction`` of each city for the sector of each world ``w`` only, [n, C] (the same
+    numbers as ``attraction(world, state)[w, :, sector]``)."""
+    infra = state.infrastructure[w] - 1.0
+    cred = state.credibility[w]
+    density = state.density[w, :, sector]
+    incentive = (state.incentive_left[w, :, sector] > 0) * 0.5
+    return np.exp(2.5 * density + 2.0 * infra + 1.5 * cred + incentive)
+
+
+def _spare_slots(world: World) -> np.ndarray:
+    """[S, k]: the spare firm slots of each sector, in slot order."""
+    return np.stack([np.nonzero(world.spare & (world.firm_sector == s))[0] for s in range(world.n_sectors)])
 
 
 def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.ndarray,

@@ -28,7 +28,8 @@ def act(world: World, state: State) -> None:
 
     absorb = world.city_params["land_absorption_ha"]
     hot = state.sentiment > HOT  # [W, S]
-    leader = _leader(world, state)
+    copycats = any(city.archetype == "copycat" for city in world.cities)
+    leader = _leader(world, state) if copycats else None  # only copycats follow the leader
     for c, city in enumerate(world.cities):
         ai = ~state.human[:, c]  # in hot-seat games people play some rival cities
         if not ai.any():
@@ -80,14 +81,14 @@ def _leader(world: World, state: State) -> np.ndarray:
 
 
 def _wants_all(world: World, state: State, c: int, archetype: str, hot: np.ndarray,
-               leader: np.ndarray) -> np.ndarray:
+               leader: np.ndarray | None) -> np.ndarray:
     """[W, F]: whether a rival of this archetype would back each firm as a prospect."""
     fs = world.firm_sector
     if archetype == "herd-chaser":
         return hot[:, fs] | (state.sentiment[:, fs] > 0.95)
     if archetype == "cautious":
         return (state.quality_signal > 0.55) & (state.ask <= 0.25 * state.treasury[:, c, None])
-    if archetype == "copycat":
+    if archetype == "copycat" and leader is not None:
         lead = leader[:, fs]
         return (lead >= 0) & (lead != c)
     return np.zeros(state.stage.shape, dtype=bool)

@@ -26,6 +26,9 @@ INFRA_DEPRECIATION = 0.005  # share of infrastructure above the ordinary level l
 CHAIN_GROWTH = 0.06  # extra base growth a year when the city's chains are dense in every sector
 EMERGENCY_PATIENCE_COST = 0.1  # the province's patience lost each quarter the city borrows to pay its bills
 JOBS_PER_M_RESIDENTS = 550.0  # thousands employed per million residents (about 55%)
+# the ledger columns that count as fiscal revenue, in ledger order: summing only these gives
+# the same numbers as summing every column times REVENUE_MASK (the others add exact zeros)
+REVENUE_COLUMNS = np.nonzero(REVENUE_MASK)[0]
 
 
 def begin_turn(world: World, state: State) -> None:
@@ -94,7 +97,9 @@ def _markets(world: World, state: State) -> np.ndarray:
 def _kept_promises(world: World, state: State, finished: np.ndarray) -> None:
     """A backed plant that starts producing is a promise kept: the city's credibility rises."""
     if finished.any():
-        backers = (finished[:, :, None] & (state.stake > 0)).any(axis=1)
+        w = np.nonzero(finished.any(axis=1))[0]  # only worlds where a plant finished
+        backers = np.zeros(state.credibility.shape, dtype=bool)
+        backers[w] = (finished[w][:, :, None] & (state.stake[w] > 0)).any(axis=1)
         capital.adjust_credibility(state, np.where(backers, 0.04, 0.0))
 
 
@@ -162,9 +167,9 @@ def _crisis(world: World, state: State) -> None:
 
 
 def _close_books(world: World, state: State) -> None:
-    revenue = arrays.total(state.ledger * REVENUE_MASK, axis=2)
-    state.revenue_hist[:] = np.roll(state.revenue_hist, -1, axis=2)
-    state.land_hist[:] = np.roll(state.land_hist, -1, axis=2)
+    revenue = arrays.total(state.ledger[:, :, REVENUE_COLUMNS], axis=2)
+    state.revenue_hist[:, :, :-1] = state.revenue_hist[:, :, 1:].copy()
+    state.land_hist[:, :, :-1] = state.land_hist[:, :, 1:].copy()
     state.revenue_hist[:, :, -1] = revenue
     state.land_hist[:, :, -1] = state.ledger[:, :, LAND]
 
