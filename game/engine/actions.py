@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from game.engine import capital, events, land
-from game.engine.arrays import total
+from game.engine.arrays import rows_any, total
 from game.engine.firms import start_building
 from game.engine.ledger import book
 from game.engine.state import State
@@ -604,7 +604,7 @@ def sell_stake(world: World, state: State, city: int, f: int, share: np.ndarray)
 def sell_stakes(world: World, state: State, city: int, share: np.ndarray) -> None:
     """Sell ``share`` [W, F] of the city's stake in every firm at once; realised gains are
     booked, big listed blocks move the price, and profitable exits build credibility."""
-    w = np.nonzero((share > 0).any(axis=1))[0]  # only the worlds that sell something
+    w = np.nonzero(rows_any(share > 0))[0]  # only the worlds that sell something
     share = np.clip(share[w], 0.0, 1.0)
     part = state.stake[w, :, city] * share  # share of each company sold
     listed = state.stage[w] == LISTED

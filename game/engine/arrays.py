@@ -77,3 +77,37 @@ def at_firm_city_sector(values: np.ndarray, firm_city: np.ndarray, firm_sector: 
     flat += firm_sector
     flat += (np.arange(n_worlds) * (n_cities * n_sectors))[:, None]
     return np.take(values.reshape(-1), flat)
+
+
+def rows_any(mask: np.ndarray) -> np.ndarray:
+    """[N, K] bool -> [N]: whether each row has a True; the same as ``mask.any(axis=1)``.
+
+    numpy's ``any`` along a short last axis costs about a microsecond per row; reading a
+    contiguous row as a few 8-byte words and OR-ing those is ten times cheaper.
+    """
+    n, k = mask.shape
+    if k == 0:
+        return np.zeros(n, dtype=bool)
+    if mask.flags.c_contiguous:
+        for size, dtype in ((8, np.uint64), (4, np.uint32), (2, np.uint16)):
+            if k % size == 0:
+                words = mask.view(dtype)
+                if words.shape[1] > 16:
+                    return words.any(axis=1)
+                out = words[:, 0].copy()
+                for j in range(1, words.shape[1]):
+                    out |= words[:, j]
+                return out != 0
+    if k > 16:
+        return mask.any(axis=1)
+    out = mask[:, 0].copy()
+    for j in range(1, k):
+        out |= mask[:, j]
+    return out
+
+
+def cols_any(mask: np.ndarray) -> np.ndarray:
+    """[N, K] bool -> [K]: whether each column has a True; the same as ``mask.any(axis=0)``."""
+    if mask.shape[0] == 0:
+        return np.zeros(mask.shape[1], dtype=bool)
+    return np.bitwise_or.reduce(np.ascontiguousarray(mask).view(np.uint8), axis=0).astype(bool)

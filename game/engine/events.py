@@ -51,6 +51,7 @@ from game.content.schema import (
     StakeEffect,
 )
 from game.engine import prospects
+from game.engine.arrays import cols_any, rows_any
 from game.engine.ledger import book
 from game.engine.registry import FIELDS, METRICS, STAGES, Ctx, FieldSpec
 from game.engine.state import LANE_SPAWN_SIGNAL, State, sp_capex
@@ -150,6 +151,17 @@ class EventTable:
     @property
     def n(self) -> int:
         return len(self.events)
+
+    @cached_property
+    def thresholds(self) -> np.ndarray:
+        """[2, E] float32: the least float32 at or above each event's chance, for the
+        computer's cities (row 0) and people's (row 1); 0 where the event is not rolled
+        for them. A float32 draw is below the chance exactly when it is below this."""
+        p32 = self.p.astype(np.float32)
+        p32 = np.where(p32 < self.p, np.nextafter(p32, np.float32(np.inf)), p32)
+        rolled = self.p > 0
+        return np.stack([np.where(rolled & self.for_computer, p32, np.float32(0.0)),
+                         np.where(rolled & self.for_people, p32, np.float32(0.0))]).astype(np.float32)
 
 
 def select(scenario: Any, events: dict[str, EventDef]) -> list[EventDef]:
@@ -466,15 +478,20 @@ def _dice(tab: EventTable, state: State, t: int, live: np.ndarray) -> np.ndarray
     shift = np.array([(PHI * c) % 1.0 for c in range(n_c)], dtype=np.float32)
     x = state.noise.event_uniform[:, t, None, :] + shift[None, :, None]  # [W, C, E] float32
     x -= x >= 1.0
-    rolled = x < tab.p
-    people = (tab.p > 0) & tab.for_people
-    computer = (tab.p > 0) & tab.for_computer
-    rolled &= np.where(state.human[:, :, None], people, computer)
+    # x < p with p a float64 is x < (the least float32 >= p): no float64 copy of x; an
+    # event that is not rolled for a kind of city gets 0 (x is never below 0)
+    thr = tab.thresholds  # [2, E]: for the computer's cities, for people's
+    human = state.human
+    if (human == human[:1]).all():  # the usual batch: the same cities are people's everywhere
+        rolled = x < thr[human[0].astype(np.intp)][None, :, :]
+    else:
+        rolled = x < thr[human.astype(np.intp)]
     rolled &= live[:, None, None]
-    rolled &= ~state.ev_pending
-    rolled &= (t - state.ev_last) >= tab.cooldown
+    np.greater(rolled, state.ev_pending, out=rolled)  # and no decision on it waits
+    rolled &= state.ev_last <= (t - tab.cooldown).astype(state.ev_last.dtype)
     if tab.once.any():
-        rolled &= ~(tab.once & (state.ev_count != 0))
+        limit = np.where(tab.once, 0, np.iinfo(state.ev_count.dtype).max).astype(state.ev_count.dtype)
+        rolled &= state.ev_count <= limit
     return np.ascontiguousarray(rolled.transpose(2, 0, 1))
 
 
@@ -491,11 +508,11 @@ def step(world: World, state: State) -> None:
     live = ~state.over
     gate = _dice(tab, state, t, live)  # [E, W, C]
     everywhere = Ctx(world, state, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-    todo = set(np.nonzero(gate.any(axis=(1, 2)))[0].tolist())
+    todo = set(np.nonzero(rows_any(gate.reshape(gate.shape[0], -1)))[0].tolist())
     due_events: set[int] = set()
     if (state.ev_due >= 0).any():
         due_any = state.ev_due == t
-        due_events = set(np.nonzero(due_any.any(axis=(0, 1)))[0].tolist())
+        due_events = set(np.nonzero(cols_any(due_any.reshape(-1, due_any.shape[2])))[0].tolist())
     for e in sorted(todo | due_events):  # in order of id
         ev = tab.events[e]
         due = due_any[:, :, e] & live[:, None] if e in due_events else None
@@ -512,8 +529,8 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
     e = ev.index
     t = state.turn
     either = gate if due is None else gate | due
-    w = np.nonzero(either.any(axis=1))[0]
-    cities = np.nonzero(either.any(axis=0))[0]  # only the cities concerned somewhere
+    w = np.nonzero(rows_any(either))[0]
+    cities = np.nonzero(cols_any(either[w]))[0]  # only the cities concerned somewhere
     g = gate[w][:, cities]
     if due is None:
         d = np.zeros_like(g)
@@ -528,10 +545,10 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
             d = d & ~waiting
     ok = g | d
     if ev.scope == "firm" and ok.any():  # worlds with no firm at an allowed stage are out at once
-        ok = ok & ev.stage_ok[state.stage[w][:, ev.candidates]].any(axis=1)[:, None]
+        ok = ok & rows_any(ev.stage_ok[state.stage[w[:, None], ev.candidates]])[:, None]
     if ev.world_trigger is not None and ok.any():
         ok = ok & _holds(ev.world_trigger, Ctx(world, state, w[:, None], cities[None, :]))
-    rows = ok.any(axis=1)
+    rows = rows_any(ok)
     if not rows.any():
         return
     if not rows.all():  # the candidates are looked at only where the cheap part held
@@ -564,7 +581,7 @@ def _bind_firms(world: World, state: State, ev: CEvent, w: np.ndarray, cities: n
     a world has few firms at the scope's stages, so this is much less work than a dense
     [worlds, cities, firm slots] mask."""
     cand = ev.candidates
-    stage_ok = ev.stage_ok[state.stage[w][:, cand]]  # [n, K]
+    stage_ok = ev.stage_ok[state.stage[w[:, None], cand]]  # [n, K]
     row, k = np.nonzero(stage_ok)
     if not len(row):
         return Pairs(w[:0], cities[:0], cand[:0])
@@ -725,7 +742,7 @@ def resolve_defaults(world: World, state: State) -> None:
     tab: EventTable | None = getattr(world, "event_table", None)
     if tab is None or not state.ev_pending.any():
         return
-    for e in np.nonzero(state.ev_pending.any(axis=(0, 1)))[0]:
+    for e in np.nonzero(cols_any(state.ev_pending.reshape(-1, state.ev_pending.shape[2])))[0]:
         ev = tab.events[e]
         w, c = np.nonzero(state.ev_pending[:, :, e])
         state.ev_pending[w, c, e] = False
@@ -1006,7 +1023,7 @@ def _expire_modifiers(world: World, state: State, tab: EventTable, t: int) -> No
     ending = state.mod_until == t
     if not ending.any():
         return
-    for m in np.nonzero(ending.any(axis=(0, 1)))[0]:
+    for m in np.nonzero(cols_any(ending.reshape(-1, ending.shape[2])))[0]:
         w, c = np.nonzero(ending[:, :, m])
         _undo(world, state, int(m), w, c)
 

@@ -136,7 +136,7 @@ def private_rounds(world: World, state: State) -> None:
     capex = capex_total(world, state)
     burn = np.where(stage == BUILDING, capex / sp["build_quarters"][fs], np.maximum(-state.profit_f, 0.0))
     short = live & (state.cash < 2.0 * burn) & (burn > 0)
-    w = np.nonzero(short.any(axis=1))[0]  # only worlds with a firm short of cash
+    w = np.nonzero(arrays.rows_any(short))[0]  # only worlds with a firm short of cash
     if len(w) == 0:
         return
     short, stage = short[w], stage[w]
@@ -154,7 +154,7 @@ def private_rounds(world: World, state: State) -> None:
     raise_ = short & (u < odds)
     if not raise_.any():
         return
-    rows = raise_.any(axis=1)  # from here on only the worlds where a round happens
+    rows = arrays.rows_any(raise_)  # from here on only the worlds where a round happens
     w, raise_ = w[rows], raise_[rows]
     amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex[w], 0.0)
     pre = np.maximum(state.valuation[w], 0.05 * np.maximum(state.paid_in[w], 1e-9))
@@ -190,7 +190,7 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
 
 def fail(world: World, state: State, failing: np.ndarray) -> None:
     """Write off every city's stake, lose the jobs, leave local suppliers unpaid."""
-    w = np.nonzero(failing.any(axis=1))[0]  # only the worlds where something fails
+    w = np.nonzero(arrays.rows_any(failing))[0]  # only the worlds where something fails
     hit = failing[w]
     lost = np.where(hit[:, :, None], state.cost_basis[w], 0.0)
     lost_by_city = arrays.total(lost, axis=1)  # [w, C]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine import land
-from game.engine.arrays import by_city_sector
+from game.engine.arrays import by_city_sector, rows_any
 from game.engine.state import State
 from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, World
 
@@ -45,14 +45,14 @@ def act(world: World, state: State) -> None:
         # back at most one project a quarter: the first it likes that it can afford twice over
         go = ((state.stage == PROSPECT) & here & _wants_all(world, state, c, kind, hot, leader)
               & (state.treasury[:, c, None] > 1.5 * state.ask))
-        w_go = np.nonzero(go.any(axis=1))[0]
+        w_go = np.nonzero(rows_any(go))[0]
         if len(w_go):
             A.back_prospects(world, state, c, w_go, np.argmax(go[w_go], axis=1))
         if kind == "herd-chaser":
             # rescue one of its own firms a quarter while it can afford twice the need
             crunch = (state.stage == DISTRESSED) & here
             crunch &= state.treasury[:, c, None] > 2.0 * A.rescue_need(state)
-            w_go = np.nonzero(crunch.any(axis=1))[0]
+            w_go = np.nonzero(rows_any(crunch))[0]
             if len(w_go):
                 f_go = np.argmax(crunch[w_go], axis=1)
                 A.rescue_pairs(state, c, w_go, f_go, A.rescue_need(state)[w_go, f_go], relocate=False)

@@ -97,7 +97,7 @@ def _markets(world: World, state: State) -> np.ndarray:
 def _kept_promises(world: World, state: State, finished: np.ndarray) -> None:
     """A backed plant that starts producing is a promise kept: the city's credibility rises."""
     if finished.any():
-        w = np.nonzero(finished.any(axis=1))[0]  # only worlds where a plant finished
+        w = np.nonzero(arrays.rows_any(finished))[0]  # only worlds where a plant finished
         backers = np.zeros(state.credibility.shape, dtype=bool)
         backers[w] = (finished[w][:, :, None] & (state.stake[w] > 0)).any(axis=1)
         capital.adjust_credibility(state, np.where(backers, 0.04, 0.0))
@@ -163,7 +163,7 @@ def _crisis(world: World, state: State) -> None:
     broke = (state.treasury < -1e-9) | (state.patience <= 0)
     state.crisis |= broke
     # the game ends when every city a person plays is in crisis (alone: the player's)
-    state.over |= ~(state.human & ~state.crisis).any(axis=1)
+    state.over |= ~arrays.rows_any(state.human & ~state.crisis)
 
 
 def _close_books(world: World, state: State) -> None:
