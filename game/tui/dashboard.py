@@ -102,6 +102,7 @@ class DashboardScreen(Screen[None]):
         self.session = session
         self.records = Records()
         self.stale: set[str] = set()
+        self.report: TurnReport | None = None  # the turn report, kept from turn to turn
 
     def compose(self) -> ComposeResult:
         yield HeadlineBar(id="headline")
@@ -365,10 +366,33 @@ class DashboardScreen(Screen[None]):
         closed = s.date
         news = s.end_turn()
         self.records.observe(s)
-        report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
+        report = self.report
+        if report is not None and report.fits(self.app.size.width):
+            report.quarter(s, closed, before, s.headline(), news, s.ledger_rows())
+        else:
+            report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
+            self.keep_report(report)
         self.app.push_screen(report, self.after_report)
         # save once the report is on screen, so the writing never delays the picture
         self.app.autosave(s)  # type: ignore[attr-defined]
+
+    # One report screen serves every turn: installed, it outlives its dismissal, and the
+    # next quarter updates its widgets instead of composing and mounting a new screen.
+    def keep_report(self, report: TurnReport) -> None:
+        self.drop_report()
+        self.report = report
+        self.app.install_screen(report, f"turn-report-{id(self)}")
+
+    def drop_report(self) -> None:
+        report, self.report = self.report, None
+        if report is None or report in self.app.screen_stack:
+            return
+        self.app.uninstall_screen(report)
+        if report.is_attached:
+            report.remove()
+
+    def on_unmount(self) -> None:
+        self.drop_report()
 
     def after_report(self, _: None) -> None:
         if self.session.over:

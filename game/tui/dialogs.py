@@ -15,6 +15,10 @@ from game.engine.session import News, Session
 from game.tui import fmt
 from game.tui.decisions import pending
 from game.tui.news_log import news_line
+from game.tui.plain_table import TableStatic
+
+WIDE = 110  # columns from which the report shows two columns
+LEDGER_TITLE = "Why the treasury changed"
 
 REPORT_NUMBERS = (
     ("treasury", "Treasury", fmt.bn),
@@ -60,28 +64,53 @@ class TurnReport(Screen[None]):
     def __init__(self, session: Session, closed: str, before: dict[str, float],
                  after: dict[str, float], news: list[News], ledger: list[tuple[str, float]]) -> None:
         super().__init__()
+        self.wide: bool | None = None  # the layout composed: two columns, or one
+        self.quarter(session, closed, before, after, news, ledger)
+
+    def quarter(self, session: Session, closed: str, before: dict[str, float],
+                after: dict[str, float], news: list[News], ledger: list[tuple[str, float]]) -> None:
+        """Report this quarter. A report already composed updates its widgets in place, so
+        showing it again costs no compose and no mount (the dashboard keeps one)."""
         self.session = session
         self.closed = closed
         self.before = before
         self.after = after
         self.news = news
         self.ledger = ledger
+        if self.wide is None:
+            return
+        self.query_one("#dialog-title", Label).update(self.heading())
+        self.query_one("#report-numbers", TableStatic).update(self.numbers())
+        self.query_one("#report-news", Static).update(self.news_text())
+        why = self.why_gdp()
+        gdp = self.query_one("#report-gdp", TableStatic)
+        gdp.display = why is not None
+        if why is not None:
+            gdp.update(why)
+        self.query_one("#report-ledger", TableStatic).update(ledger_table(self.ledger, LEDGER_TITLE))
+        for scroll in self.query(VerticalScroll):
+            scroll.scroll_home(animate=False, immediate=True)
+        self.set_focus(self.query_one("#report-body"), scroll_visible=False)
+
+    def fits(self, width: int) -> bool:
+        """Whether the layout composed suits a screen this wide."""
+        return self.wide is None or self.wide == (width >= WIDE)
 
     def compose(self) -> ComposeResult:
-        wide = self.app.size.width >= 110
+        self.wide = wide = self.app.size.width >= WIDE
         why = self.why_gdp()
-        numbers = Static(self.numbers(), id="report-numbers")
+        numbers = TableStatic(self.numbers(), id="report-numbers")
         news = Static(self.news_text(), id="report-news")
-        gdp = Static(why, id="report-gdp") if why is not None else None
-        money = Static(ledger_table(self.ledger, "Why the treasury changed"), id="report-ledger")
+        gdp = TableStatic(why if why is not None else Table(), id="report-gdp")
+        gdp.display = why is not None
+        money = TableStatic(ledger_table(self.ledger, LEDGER_TITLE), id="report-ledger")
         with Vertical(id="dialog", classes="report wide" if wide else "report"):
             yield Label(self.heading(), id="dialog-title")
             if wide:  # what changed and why on the left, what happened and the money on the right
                 with Horizontal(id="report-columns"):
                     with VerticalScroll(id="report-body"):
                         yield numbers
-                        if gdp is not None:
-                            yield gdp
+                        yield gdp
                     with VerticalScroll(id="report-side"):
                         yield news
                         yield money
@@ -89,8 +118,7 @@ class TurnReport(Screen[None]):
                 with VerticalScroll(id="report-body"):
                     yield numbers
                     yield news
-                    if gdp is not None:
-                        yield gdp
+                    yield gdp
                     yield money
             yield Static("Enter continues · ↑↓ scroll · Tab the other column" if wide
                          else "Enter continues · ↑↓ scroll", id="dialog-keys")

@@ -8,6 +8,7 @@ from textual.widgets import Input, Select, Static
 
 from game.content.loader import Content
 from game.engine.actions import SellLand
+from game.tui import fmt
 from game.tui.actions_menu import ActionsMenu
 from game.tui.app import make_app
 from game.tui.dashboard import TABS, DashboardScreen
@@ -108,6 +109,48 @@ async def test_a_short_game_reaches_the_end_report(fixture_content: Content) -> 
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ScenarioPicker"
+
+
+async def test_one_turn_report_screen_shows_each_quarter(fixture_content: Content) -> None:
+    """The dashboard keeps one report screen and fills it in each quarter: that quarter's
+    heading and numbers, the left column focused again; a narrower screen gets a new report
+    laid out for it, and the old one goes."""
+    app = make_app(content=fixture_content, scenario="fixture-long-haul")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        s = app.session
+        reports = []
+        for _ in range(2):
+            closed = s.date
+            await pilot.press("e")
+            if isinstance(app.screen, ConfirmDialog):
+                await pilot.press("enter")
+            await pilot.pause()
+            report = app.screen
+            assert isinstance(report, TurnReport)
+            reports.append(report)
+            assert text_of(report.query_one("#dialog-title", Static)).startswith(f"{closed} closed. Now {s.date},")
+            numbers = text_of(report.query_one("#report-numbers", Static))
+            assert f"→ {fmt.bn(s.headline()['treasury'])}" in numbers
+            assert "Net change of the treasury" in text_of(report.query_one("#report-ledger", Static))
+            assert app.focused is report.query_one("#report-body")
+            await pilot.press("tab")  # read the other column; the next report starts on the left
+            assert app.focused is report.query_one("#report-side")
+            await pilot.press("enter")
+            await pilot.pause()
+            await take_default_decisions(app, pilot)
+        assert reports[0] is reports[1]
+
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("e")
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("enter")
+        await pilot.pause()
+        narrow = app.screen
+        assert isinstance(narrow, TurnReport) and narrow is not reports[0]
+        assert text_of(narrow.query_one("#dialog-keys", Static)) == "Enter continues · ↑↓ scroll"
+        assert not reports[0].is_attached
 
 
 async def test_refused_action_shows_the_engine_reason_and_changes_nothing(content: Content) -> None:
