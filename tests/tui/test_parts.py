@@ -111,3 +111,46 @@ def test_settings_round_trip_and_bad_files(tmp_path: Path) -> None:
         path.write_text(bad)
         settings, notice = load_settings(path)
         assert settings == Settings() and notice and "could not be used" in notice
+
+
+def _tables() -> list:
+    from rich.table import Table
+    from rich.text import Text
+
+    from game.tui.dialogs import ledger_table
+
+    numbers = Table(box=None, padding=(0, 1), title="What changed", title_justify="left",
+                    title_style="bold", show_header=False)
+    for justify in ("left", "right", "center", "right", "default"):
+        numbers.add_column(justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    numbers.add_row("Treasury", "¥12.0 bn", "→", Text("¥9.8 bn", style="bold"), "▼ -¥2.2 bn")
+    numbers.add_row("Land [b]share[/b]", "40% ", "", Text("33%", style="bold", justify="left"), "x")
+    return [numbers,
+            ledger_table([("Taxes from the base economy", 4.9), ("Core spending", -6.0)], "Why"),
+            ledger_table([], None)]
+
+
+@pytest.mark.parametrize("width", [80, 60, 45, 30, 12])
+def test_plain_tables_yield_what_rich_yields(width: int) -> None:
+    """A table laid out by plain_table gives rich's own segments wherever it fits, and is
+    left to rich (None) where it does not handle it."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from game.tui.plain_table import table_lines
+
+    console = Console(width=width, color_system="truecolor")
+    options = console.options.update_width(width)
+    for table in _tables():
+        lines = table_lines(table, console)
+        assert lines is not None
+        if lines.width <= width:
+            assert list(console.render(lines, options)) == list(console.render(table, options))
+    boxed = Table(title="boxed")
+    boxed.add_column("a")
+    boxed.add_row("1")
+    assert table_lines(boxed, console) is None
+    tall = Table(box=None, show_header=False, padding=(0, 1))
+    tall.add_column()
+    tall.add_row("two\nlines")
+    assert table_lines(tall, console) is None
