@@ -71,12 +71,14 @@ def _mine(world: World, state: State, stage: int) -> np.ndarray:
     return (state.stage == stage) & (state.firm_city == world.player)
 
 
-def _rescue(world: World, state: State, choose: np.ndarray) -> None:
+def _rescue(world: World, state: State, choose: np.ndarray, relocate: bool = False) -> None:
+    """Rescue each chosen distressed firm [W, F] with what it needs (from elsewhere: it moves here)."""
     for f in np.nonzero(choose.any(axis=0))[0]:
         need = A.rescue_need(state, f)
         for amount in np.unique(np.ceil(need[choose[:, f]] * 10) / 10):
             where = choose[:, f] & (np.ceil(need * 10) / 10 == amount)
-            _do(world, state, A.RescueFirm(firm=world.firm_ids[f], amount_bn=float(amount)), where=where)
+            _do(world, state, A.RescueFirm(firm=world.firm_ids[f], amount_bn=float(amount), relocate=relocate),
+                where=where)
 
 
 def _exit(world: World, state: State, share: float, where: np.ndarray | None = None) -> None:
@@ -88,6 +90,16 @@ def _exit(world: World, state: State, share: float, where: np.ndarray | None = N
         ripe &= where[:, None]
     for f in np.nonzero(ripe.any(axis=0))[0]:
         _do(world, state, A.SellStake(firm=world.firm_ids[f], share=share), where=ripe[:, f])
+
+
+def _recruit_around(world: World, state: State) -> None:
+    """Court suppliers in each sector where the city has a producing firm, until the chain is dense."""
+    p = world.player
+    producing = is_producing(state.stage) & (state.firm_city == p)
+    for s, sector in enumerate(world.sectors):
+        has = (producing & (world.firm_sector == s)[None, :]).any(axis=1)
+        if has.any():
+            _do(world, state, A.RecruitSuppliers(sector=sector.id), where=has & (state.density[:, p, s] < 0.6))
 
 
 # ----- the bots -----------------------------------------------------------------------------
@@ -110,18 +122,29 @@ def land_addict_bot(world: World, state: State) -> None:
 
 def herd_chaser_bot(world: World, state: State) -> None:
     """Backs every prospect in the one sector everyone is talking about (the hottest),
-    borrows to do it, rescues its own firms whatever their prospects, and never sells.
+    borrows to do it, offers that sector tax breaks to win more of its projects, bids for
+    any failing maker of it elsewhere to move here, rescues its own firms whatever their
+    prospects, and never sells.
 
     All its eggs go in one basket: when the hot sector booms it wins big, when the herd
     it joined floods the market it loses most (the widest spread of any strategy)."""
+    p = world.player
     _sell_land(world, state, 1.0)
-    hottest = state.sentiment >= state.sentiment.max(axis=1, keepdims=True)
+    hottest = state.sentiment >= state.sentiment.max(axis=1, keepdims=True)  # [W, S]
     hot_firm = hottest[:, world.firm_sector]
     _back_prospects(world, state, _mine(world, state, PROSPECT) & hot_firm, borrow=True)
+    for s, sector in enumerate(world.sectors):
+        _do(world, state, A.OfferTaxIncentive(sector=sector.id), where=hottest[:, s])
     crunch = _mine(world, state, DISTRESSED) & ~state.rescued  # one rescue each; the second crunch kills
     for f in np.nonzero(crunch.any(axis=0))[0]:
         _fund(world, state, A.rescue_need(state, f) + 0.1, crunch[:, f])
     _rescue(world, state, crunch)
+    # the Neta pattern: one failing maker of the hot sector a quarter, lured here with a rescue
+    far = (state.stage == DISTRESSED) & (state.firm_city != p) & hot_firm & ~state.rescued
+    first = far & (np.cumsum(far, axis=1) == 1)
+    for f in np.nonzero(first.any(axis=0))[0]:
+        _fund(world, state, A.rescue_need(state, f) + 0.1, first[:, f])
+    _rescue(world, state, first, relocate=True)
 
 
 def patient_industrialist_bot(world: World, state: State) -> None:
@@ -135,11 +158,7 @@ def patient_industrialist_bot(world: World, state: State) -> None:
     good = (state.quality_signal > 0.55) | (fits & (state.quality_signal > 0.4))
     affordable = state.ask <= 0.8 * np.maximum(state.treasury[:, p], 0.0)[:, None] + 5.0
     _back_prospects(world, state, _mine(world, state, PROSPECT) & good & affordable, borrow=True)
-    producing = is_producing(state.stage) & (state.firm_city == p)
-    for s, sector in enumerate(world.sectors):
-        has = (producing & (world.firm_sector == s)[None, :]).any(axis=1)
-        if has.any():
-            _do(world, state, A.RecruitSuppliers(sector=sector.id), where=has & (state.density[:, p, s] < 0.6))
+    _recruit_around(world, state)
     # with nothing built or building, court suppliers where the herd is not: the sector
     # with the least national capacity for its demand
     held = state.stake[:, :, p] > 0
@@ -155,7 +174,8 @@ def patient_industrialist_bot(world: World, state: State) -> None:
 
 def historical_bot(world: World, state: State) -> None:
     """Plays the scenario's real decisions (its historical_moves) with the real amounts,
-    sells land at the real city's pace, rescues strong firms and exits after lock-ups."""
+    sells land at the real city's pace, courts suppliers around the firms it has (the
+    Hefei model's "supply chain ecosystems"), rescues strong firms and exits after lock-ups."""
     sc = world.scenario
     _sell_land(world, state, sc.historical_land_pace)
     for move in sc.historical_moves:
@@ -168,6 +188,7 @@ def historical_bot(world: World, state: State) -> None:
         _do(world, state, action)
     _rescue(world, state, _mine(world, state, DISTRESSED) & (state.quality_signal > 0.6))
     _exit(world, state, 0.25)
+    _recruit_around(world, state)
 
 
 RANDOM_KINDS = ("sell_land", "issue_bonds", "invest", "infrastructure", "recruit", "sell_stake", "pass")

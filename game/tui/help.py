@@ -18,7 +18,9 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from game.engine import registry
 from game.engine.ledger import CATEGORIES
+from game.engine.scoring import CRISIS_PENALTY, GRADES, RULES
 from game.tui.actions_menu import VERBS
+from game.tui.end_report import COMPONENT_LABELS
 
 HOW_TO_PLAY = """\
 [b]You run a Chinese city's industrial policy, one quarter a turn.[/b]
@@ -59,6 +61,21 @@ OTHER_KEYS = (
     ("q", "quit (asks first when there is something unsaved)"),
     ("Tab", "move between panels; ↑↓ scroll and choose; mouse optional"),
 )
+
+
+def score_rules() -> Group:
+    """How the score is made: each component's rule (from the engine), grades, the crisis."""
+    table = Table(title="How you are scored", title_justify="left", title_style="bold underline", box=None,
+                  padding=(0, 2), show_header=False)
+    table.add_column("Component", style="bold", no_wrap=True)
+    table.add_column("What earns it")
+    for key, rule in RULES.items():
+        table.add_row(COMPONENT_LABELS.get(key, key), rule)
+    grades = ", ".join(f"{letter} from {floor}" for floor, letter in GRADES if floor > 0)
+    note = Text(f"Each scenario weighs the components its own way (the picker and the end report show "
+                f"the weights); the total is out of 100. Grades: {grades}, E below. A fiscal crisis "
+                f"multiplies the score by {CRISIS_PENALTY:g}.")
+    return Group(Text(""), table, Text(""), note)
 
 
 def keys_table() -> Group:
@@ -154,6 +171,7 @@ class HelpScreen(Screen[None]):
         with TabbedContent(initial=self.initial, id="help-tabs"):
             with TabPane("1 How to play", id="how"), VerticalScroll(id="help-how"):
                 yield Static(HOW_TO_PLAY)
+                yield Static(score_rules(), id="help-score")
             with TabPane("2 Keys", id="keys"), VerticalScroll(id="help-keys"):
                 yield Static(keys_table())
             with TabPane("3 Glossary", id="glossary"), VerticalScroll(id="help-glossary"):

@@ -11,12 +11,14 @@ from textual.widgets import DataTable, Input, Select, Static
 from game.content.loader import Content
 from game.engine import registry
 from game.engine.ledger import CATEGORY_LABELS
+from game.engine.scoring import RULES
 from game.engine.session import Session
 from game.engine.world import build_world
 from game.saves import list_saves, load_game, save_game
 from game.tui.app import make_app
 from game.tui.dashboard import DashboardScreen
 from game.tui.dialogs import ConfirmDialog, TurnReport
+from game.tui.end_report import COMPONENT_LABELS
 from game.tui.error import ErrorScreen
 from game.tui.help import HelpScreen
 from game.tui.menus import GameMenu
@@ -245,6 +247,9 @@ async def test_help_has_keys_and_a_glossary_of_every_metric(fixture_content: Con
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         assert "End the turn" in text_of(help_screen.query_one("#help-how Static", Static))
+        scoring = text_of(help_screen.query_one("#help-score", Static))
+        for key, rule in RULES.items():  # every component and its rule, as the engine scores it
+            assert COMPONENT_LABELS[key] in scoring and rule.split(";")[0][:30] in scoring, key
         await pilot.press("2")
         keys = text_of(help_screen.query_one("#help-keys Static", Static))
         for word in ("Sell land", "Grant land", "Guidance fund", "Ctrl+S", "undo"):
