@@ -433,6 +433,18 @@ def test_the_player_gets_a_decision_with_its_options_and_effects(content):
     assert [p["key"] for p in s.pending_events()] == ["choice"]
 
 
+def test_a_decision_reads_with_its_names_filled_in(content):
+    """The news line of an answered decision names the firm and the city, as the dialog did; the
+    action read alone (from a log, with no game at hand) has plain words, never {braces}."""
+    s = session_with(content, ["choice", "e-queued"])
+    s.choose("choice", 0)
+    line = s.news[-1].text
+    assert line == "A choice for Lakeside: Pay Aurora Panels"
+    alone = ChooseEvent(event="choice", option=0).describe(s.world)
+    assert "{" not in alone and "}" not in alone
+    assert alone == "A choice for the city: Pay a firm"
+
+
 def test_an_unanswered_decision_takes_the_default_at_the_turn_end(content):
     s = session_with(content, ["choice", "e-queued"])
     cred = float(s.state.credibility[0, 0])

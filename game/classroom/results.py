@@ -255,7 +255,7 @@ def _describe(session: Session, t: int, n: int, data: dict[str, Any], action: An
     amount = float(getattr(action, "amount_bn", 0.0) or 0.0)
     hot = sector in w.sector_index and hottest_sector(session, who) == w.sector_index[sector]
     try:
-        text = action.describe(w)
+        text = session.describe(action)  # a decision names what its event was about
         if firm is not None:  # the name of the time, not the slot's ("a new EV makers project")
             text = text.replace(w.firm_label(fid), firm)
     except Exception:  # noqa: BLE001 - a description must never stop a replay

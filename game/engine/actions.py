@@ -221,13 +221,21 @@ class ChooseEvent(_Action):
     event: str = Field(min_length=1, max_length=80)
     option: int = Field(ge=0, le=5)
 
-    def describe(self, world: World) -> str:
+    def describe(self, world: World, names: dict[str, str] | None = None) -> str:
+        """The event's title and the chosen option's label, with the placeholders filled by
+        ``names`` (what they stand for in the game at hand) or else by plain words."""
         table = world.event_table
         if table is None or self.event not in table.index:
             return f"Answer {self.event!r} with option {self.option + 1}"
         ev = table.events[table.index[self.event]]
         label = ev.options[self.option].label if self.option < len(ev.options) else f"option {self.option + 1}"
-        return f"{ev.definition.title}: {label}"
+        fill = {**UNBOUND_NAMES, **(names or {})}
+        return f"{events.render(ev.definition.title, fill)}: {events.render(label, fill)}"
+
+
+# what an event's placeholders read as when no game binds them (an action log read alone)
+UNBOUND_NAMES = {"firm": "a firm", "sector": "a sector", "city": "a city", "my_city": "the city",
+                 "date": "that quarter"}
 
 
 DECISION_KINDS = ("choose_event",)

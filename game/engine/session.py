@@ -367,8 +367,20 @@ class Session:
         who = self.actor(action)
         act_mod.apply(self.world, self.state, who, action)
         self.log[self.state.turn].append(action.log_entry())
-        self.news.append(News(self.state.turn, "action", action.describe(self.world),
+        self.news.append(News(self.state.turn, "action", self.describe(action),
                               city=None if who == self.player else who))
+
+    def describe(self, action: Action | ChooseEvent) -> str:
+        """The action in words; a decision names the firm, sector and city its event is about."""
+        if isinstance(action, ChooseEvent):
+            table = self.world.event_table
+            if table is not None and action.event in table.index:
+                e = table.index[action.event]
+                who = self.actor(action)
+                target = int(self.state.ev_target[0, who, e])
+                names = events_mod.names_for(self.world, self.state, table.events[e], target, who)
+                return action.describe(self.world, names)
+        return action.describe(self.world)
 
     def undo(self, city: int | None = None) -> bool:
         """Take back ``city``'s last action of this turn (default: the player's); False when
