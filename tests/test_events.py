@@ -445,6 +445,15 @@ def test_a_decision_reads_with_its_names_filled_in(content):
     assert alone == "A choice for the city: Pay a firm"
 
 
+def test_a_city_in_fiscal_crisis_is_asked_nothing(content):
+    """Its answers would be refused (the province runs its budget), so no dialog asks; the
+    event takes its default when the quarter ends."""
+    s = session_with(content, ["choice", "e-queued"])
+    assert [p["key"] for p in s.pending_events()] == ["choice"]
+    s.state.crisis[0, s.player] = True
+    assert s.pending_events() == []
+
+
 def test_an_unanswered_decision_takes_the_default_at_the_turn_end(content):
     s = session_with(content, ["choice", "e-queued"])
     cred = float(s.state.credibility[0, 0])

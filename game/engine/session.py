@@ -474,6 +474,8 @@ class Session:
         plain words)."""
         st, w = self.state, self.world
         p = self.player if city is None else city
+        if st.over[0] or st.crisis[0, p]:
+            return []  # the province runs a city in crisis: its events take their defaults
         out = []
         for ev, target in events_mod.pending(w, st, 0, p):
             names = events_mod.names_for(w, st, ev, target, p)
