@@ -150,7 +150,8 @@ def private_rounds(world: World, state: State) -> None:
     odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
     u = (state.noise.uniform[w, state.turn, LANE_PRIVATE_ROUND][:, None]
-         + 0.6180339887 * np.arange(world.n_firms)[None, :]) % 1.0
+         + 0.6180339887 * np.arange(world.n_firms)[None, :])
+    u -= np.floor(u)  # the fractional part: exactly u % 1.0 for u >= 0, and cheaper
     raise_ = short & (u < odds)
     if not raise_.any():
         return
@@ -222,7 +223,8 @@ def ipos(world: World, state: State) -> np.ndarray:
         state.listed[listing] = True
         state.lockup_left[listing] = LOCKUP_QUARTERS
         keep = np.where(listing, 1.0 - IPO_RAISE, 1.0)
-        state.stake *= keep[:, :, None]
+        w = np.nonzero(arrays.rows_any(listing))[0]  # only worlds where a firm lists
+        state.stake[w] *= keep[w][:, :, None]
         raised = np.where(listing, IPO_RAISE * state.valuation * IPO_PREMIUM / (1 - IPO_RAISE), 0.0)
         state.cash += raised
         state.paid_in += raised
@@ -236,7 +238,7 @@ def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     fs = world.firm_sector
     stage = state.stage
     # revenue already carries today's price; sentiment adds the market's mood on top
-    sentiment = np.clip(state.sentiment[:, fs], 0.5, 1.5) ** 0.75
+    sentiment = (np.clip(state.sentiment, 0.5, 1.5) ** 0.75)[:, fs]  # per sector, then per firm
     # equity value: sales times the sector's multiple and mood, plus cash, less debt
     market = annual_revenue * sp["valuation_multiple"][fs] * sentiment + np.maximum(state.cash, 0.0) - state.firm_debt
     market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)

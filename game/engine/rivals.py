@@ -77,7 +77,15 @@ def _leader(world: World, state: State) -> np.ndarray:
     producing = (state.stage >= OPERATING) & (state.stage <= LISTED)
     eff = np.where(producing, state.capacity_f, 0.0)
     by_cs = by_city_sector(state.firm_city, world.firm_sector, eff, world.n_cities, world.n_sectors)
-    return np.where(by_cs.max(axis=1) > 0, by_cs.argmax(axis=1), -1)
+    # max and argmax over the few cities, one city at a time (numpy's along a middle axis are
+    # slow); a tie keeps the first city, as argmax does
+    best = by_cs[:, 0, :].copy()
+    lead = np.zeros(best.shape, dtype=np.int64)
+    for c in range(1, world.n_cities):
+        better = by_cs[:, c, :] > best
+        np.copyto(best, by_cs[:, c, :], where=better)
+        lead[better] = c
+    return np.where(best > 0, lead, -1)
 
 
 def _wants_all(world: World, state: State, c: int, archetype: str, hot: np.ndarray,
