@@ -103,6 +103,7 @@ class DashboardScreen(Screen[None]):
         self.records = Records()
         self.stale: set[str] = set()
         self.report: TurnReport | None = None  # the turn report, kept from turn to turn
+        self.drawn_under_report: int | None = None  # the turn the tabs were redrawn for
 
     def compose(self) -> ComposeResult:
         yield HeadlineBar(id="headline")
@@ -373,8 +374,16 @@ class DashboardScreen(Screen[None]):
             report = TurnReport(s, closed, before, s.headline(), news, s.ledger_rows())
             self.keep_report(report)
         self.app.push_screen(report, self.after_report)
+        # the tabs redraw under the report once it is on screen: closing it only repaints
+        report.call_after_refresh(self.redraw_under_report)
         # save once the report is on screen, so the writing never delays the picture
         self.app.autosave(s)  # type: ignore[attr-defined]
+
+    def redraw_under_report(self) -> None:
+        s = self.session
+        if self.app.screen is self.report and not s.over and self.drawn_under_report != s.turn:
+            self.refresh_view()
+            self.drawn_under_report = s.turn
 
     # One report screen serves every turn: installed, it outlives its dismissal, and the
     # next quarter updates its widgets instead of composing and mounting a new screen.
@@ -398,7 +407,8 @@ class DashboardScreen(Screen[None]):
         if self.session.over:
             self.app.show_end(self.session)  # type: ignore[attr-defined]
         else:
-            self.refresh_view()
+            if self.drawn_under_report != self.session.turn:  # closed before it could
+                self.refresh_view()
             self.turn_opened()
 
     def turn_opened(self) -> None:

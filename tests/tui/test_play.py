@@ -153,6 +153,40 @@ async def test_one_turn_report_screen_shows_each_quarter(fixture_content: Conten
         assert not reports[0].is_attached
 
 
+async def test_the_tab_on_show_redraws_under_the_report_and_the_others_when_opened(
+        fixture_content: Content) -> None:
+    """While the turn report is up, the dashboard under it is redrawn for the new quarter
+    (closing the report only repaints); a tab not on show waits, and shows the new quarter's
+    numbers when opened."""
+    app = make_app(content=fixture_content, scenario="fixture-long-haul")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        dash = app.screen
+        assert isinstance(dash, DashboardScreen)
+        s = app.session
+        closed = s.date
+        await pilot.press("7")
+        await pilot.pause()
+        assert f"{closed} so far" in screen_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("e")
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TurnReport)
+        assert s.date != closed and s.date in text_of(dash.query_one("#stat-date", Static))
+        assert "city" not in dash.stale and "ledger" in dash.stale
+        await pilot.press("enter")
+        await pilot.pause()
+        await take_default_decisions(app, pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        ledger = screen_text(app)
+        assert f"{s.date} so far" in ledger and f"{closed} so far" not in ledger
+        assert "ledger" not in dash.stale
+
+
 async def test_refused_action_shows_the_engine_reason_and_changes_nothing(content: Content) -> None:
     app = make_app(content=content, scenario="tutorial")
     async with app.run_test(size=(80, 24)) as pilot:
