@@ -508,6 +508,7 @@ def step(world: World, state: State) -> None:
     live = ~state.over
     gate = _dice(tab, state, t, live)  # [E, W, C]
     everywhere = Ctx(world, state, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    present = _Presence(world, state)
     todo = set(np.nonzero(rows_any(gate.reshape(gate.shape[0], -1)))[0].tolist())
     due_events: set[int] = set()
     if (state.ev_due >= 0).any():
@@ -520,10 +521,51 @@ def step(world: World, state: State) -> None:
             if due is not None:  # a queued event whose trigger fails is dropped
                 state.ev_due[:, :, e] = np.where(due, -1, state.ev_due[:, :, e])
             continue
-        _try(world, state, ev, gate[e], due)
+        _try(world, state, ev, gate[e], due, present)
 
 
-def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray | None) -> None:
+class _Presence:
+    """Which (sector, stage) pairs each world has a firm at, as bits of one uint64 per world
+    (bit ``sector * 9 + stage``), kept up to date through a quarter's events: a firm-scoped
+    event is out at once in worlds with no candidate at an allowed stage. None when the
+    scenario has too many sectors for 64 bits."""
+
+    def __init__(self, world: World, state: State):
+        self.world, self.state = world, state
+        self.masks: dict[int, np.uint64] = {}
+        self.bits = self._bits(slice(None)) if world.n_sectors * 9 <= 64 else None
+
+    def _bits(self, w: np.ndarray | slice) -> np.ndarray:
+        shift = self.state.stage[w].astype(np.uint64)
+        shift += (self.world.firm_sector * 9).astype(np.uint64)
+        one = np.left_shift(np.uint64(1), shift)
+        out = one[:, 0].copy()
+        for f in range(1, one.shape[1]):
+            out |= one[:, f]
+        return out
+
+    def any_at(self, ev: CEvent, w: np.ndarray) -> np.ndarray:
+        """[n] bool: worlds ``w`` have one of the event's candidate firms at an allowed stage."""
+        if self.bits is None:
+            return rows_any(ev.stage_ok[self.state.stage[w[:, None], ev.candidates]])
+        mask = self.masks.get(ev.index)
+        if mask is None:
+            bits = 0
+            for s in np.unique(self.world.firm_sector[ev.candidates]):
+                for k in np.nonzero(ev.stage_ok)[0]:
+                    bits |= 1 << (int(s) * 9 + int(k))
+            mask = self.masks[ev.index] = np.uint64(bits)
+        return (self.bits[w] & mask) != 0
+
+    def changed(self, w: np.ndarray) -> None:
+        """Firms of worlds ``w`` may have changed stage (an event fired there)."""
+        if self.bits is not None and len(w):
+            w = np.unique(w)
+            self.bits[w] = self._bits(w)
+
+
+def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarray | None,
+         present: _Presence | None = None) -> None:
     """Fire ``ev`` where its dice came up (``gate`` [W, C], bookkeeping already applied) or
     where it is due from a queue (``due`` [W, C] or None), if its scope and trigger hold."""
     e = ev.index
@@ -545,7 +587,9 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
             d = d & ~waiting
     ok = g | d
     if ev.scope == "firm" and ok.any():  # worlds with no firm at an allowed stage are out at once
-        ok = ok & rows_any(ev.stage_ok[state.stage[w[:, None], ev.candidates]])[:, None]
+        here = present.any_at(ev, w) if present is not None \
+            else rows_any(ev.stage_ok[state.stage[w[:, None], ev.candidates]])
+        ok = ok & here[:, None]
     if ev.world_trigger is not None and ok.any():
         ok = ok & _holds(ev.world_trigger, Ctx(world, state, w[:, None], cities[None, :]))
     rows = rows_any(ok)
@@ -557,6 +601,8 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
         pairs = _bind_firms(world, state, ev, w, cities, ok, d)
         if len(pairs):
             fire(world, state, ev, pairs)
+            if present is not None:
+                present.changed(pairs.w)
         return
     ctx = _trigger_ctx(world, state, ev, w, cities)
     mask = _scope_mask(ev, ctx)
@@ -573,6 +619,8 @@ def _try(world: World, state: State, ev: CEvent, gate: np.ndarray, due: np.ndarr
     rows, cols = np.nonzero(ok)
     pairs = Pairs(w[rows], cities[cols], ev.candidates[k[rows, cols]])
     fire(world, state, ev, pairs)
+    if present is not None:
+        present.changed(pairs.w)
 
 
 def _bind_firms(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarray,
