@@ -111,3 +111,18 @@ def cols_any(mask: np.ndarray) -> np.ndarray:
     if mask.shape[0] == 0:
         return np.zeros(mask.shape[1], dtype=bool)
     return np.bitwise_or.reduce(np.ascontiguousarray(mask).view(np.uint8), axis=0).astype(bool)
+
+
+def where_or_zero(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.where(mask, values, 0.0)`` bit for bit, for float64 ``values`` of the mask's shape.
+
+    Keeps each value's bits where the mask holds and clears them (+0.0) elsewhere: three
+    branch-free passes, about twice as fast as ``np.where`` on masks that vary from slot to slot.
+    """
+    if not (isinstance(values, np.ndarray) and values.dtype == np.float64 and values.shape == mask.shape
+            and values.flags.c_contiguous):
+        return np.where(mask, values, 0.0)
+    bits = mask.astype(np.int64)
+    np.negative(bits, out=bits)
+    np.bitwise_and(values.view(np.int64), bits, out=bits)
+    return bits.view(np.float64)

@@ -91,15 +91,15 @@ def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np
     output = eff * utilisation / 4.0
     state.cum_output += output
     revenue = output * state.price[:, fs]
-    fixed = np.where(producing, capex_total(world, state) * sp["fixed_cost_share"][fs] / 4.0, 0.0)
+    fixed = arrays.where_or_zero(producing, capex_total(world, state) * sp["fixed_cost_share"][fs] / 4.0)
     cost = output * unit_cost(world, state) + fixed
     interest = state.firm_debt * FIRM_INTEREST_RATE / 4.0
     taxes = revenue * sp["tax_rate"][fs]
-    profit = np.where(producing, revenue - cost - interest - taxes, 0.0)
+    profit = arrays.where_or_zero(producing, revenue - cost - interest - taxes)
     state.revenue_f[:] = revenue
     state.profit_f[:] = profit
     state.cash += profit
-    state.profit_streak[:] = np.where(producing & (profit > 0), state.profit_streak + 1, 0.0)
+    state.profit_streak[:] = arrays.where_or_zero(producing & (profit > 0), state.profit_streak + 1)
     return taxes, revenue * 4.0
 
 
@@ -109,7 +109,7 @@ def build_and_ramp(world: World, state: State) -> np.ndarray:
     fs = world.firm_sector
     stage = state.stage
     building = stage == BUILDING
-    state.cash -= np.where(building, capex_total(world, state) / sp["build_quarters"][fs], 0.0)
+    state.cash -= arrays.where_or_zero(building, capex_total(world, state) / sp["build_quarters"][fs])
     state.build_left -= building
     done = building & (state.build_left <= 0)
     stage[done] = RAMPING
@@ -225,7 +225,7 @@ def ipos(world: World, state: State) -> np.ndarray:
         keep = np.where(listing, 1.0 - IPO_RAISE, 1.0)
         w = np.nonzero(arrays.rows_any(listing))[0]  # only worlds where a firm lists
         state.stake[w] *= keep[w][:, :, None]
-        raised = np.where(listing, IPO_RAISE * state.valuation * IPO_PREMIUM / (1 - IPO_RAISE), 0.0)
+        raised = arrays.where_or_zero(listing, IPO_RAISE * state.valuation * IPO_PREMIUM / (1 - IPO_RAISE))
         state.cash += raised
         state.paid_in += raised
     state.lockup_left[:] = np.maximum(state.lockup_left - (state.stage == LISTED), 0.0)
@@ -247,15 +247,15 @@ def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     value = np.where(trading, np.maximum(market, 0.5 * book_value), book_value)
     value = np.where(stage == DISTRESSED, 0.3 * np.maximum(market, 0.2 * book_value), value)
     live = is_live(stage)
-    state.valuation[:] = np.where(live, np.maximum(value, 0.0), 0.0)
+    state.valuation[:] = arrays.where_or_zero(live, np.maximum(value, 0.0))
 
 
 def jobs(world: World, state: State) -> np.ndarray:
     sp = world.sector_params
     fs = world.firm_sector
     producing = producing_mask(state)
-    j = np.where(producing, sp["jobs_per_bn"][fs] * state.capacity_f * state.yield_f, 0.0)
-    j += np.where(state.stage == BUILDING, CONSTRUCTION_JOBS_SHARE * sp["jobs_per_bn"][fs] * state.capacity_f, 0.0)
+    j = arrays.where_or_zero(producing, sp["jobs_per_bn"][fs] * state.capacity_f * state.yield_f)
+    j += arrays.where_or_zero(state.stage == BUILDING, CONSTRUCTION_JOBS_SHARE * sp["jobs_per_bn"][fs] * state.capacity_f)
     state.jobs_f[:] = np.where(state.stage == FAILED, 0.0, j)
     return state.jobs_f
 
@@ -263,7 +263,7 @@ def jobs(world: World, state: State) -> np.ndarray:
 def pay_taxes(world: World, state: State, taxes: np.ndarray) -> None:
     """Firms' local taxes go to their city; a tax incentive hands half of them back."""
     active = arrays.at_firm_city_sector(state.incentive_left, state.firm_city, world.firm_sector) > 0
-    relief = np.where(active, INCENTIVE_REBATE * taxes, 0.0)
+    relief = arrays.where_or_zero(active, INCENTIVE_REBATE * taxes)
     state.cash += relief
     book(state, "taxes_firms", arrays.by_city(state.firm_city, taxes, world.n_cities))
     book(state, "tax_incentives", -arrays.by_city(state.firm_city, relief, world.n_cities))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine import land
-from game.engine.arrays import by_city_sector, rows_any
+from game.engine.arrays import by_city_sector, rows_any, where_or_zero
 from game.engine.state import State
 from game.engine.world import DISTRESSED, LISTED, OPERATING, PROSPECT, World
 
@@ -75,7 +75,7 @@ def _borrow_when_short(world: World, state: State, c: int, ai: np.ndarray) -> No
 def _leader(world: World, state: State) -> np.ndarray:
     """The city with the most producing capacity in each sector, [W, S] (-1 when none)."""
     producing = (state.stage >= OPERATING) & (state.stage <= LISTED)
-    eff = np.where(producing, state.capacity_f, 0.0)
+    eff = where_or_zero(producing, state.capacity_f)
     by_cs = by_city_sector(state.firm_city, world.firm_sector, eff, world.n_cities, world.n_sectors)
     # max and argmax over the few cities, one city at a time (numpy's along a middle axis are
     # slow); a tie keeps the first city, as argmax does

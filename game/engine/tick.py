@@ -69,7 +69,7 @@ def end_turn(world: World, state: State) -> None:
 
 
 def _effective_capacity(state: State) -> np.ndarray:
-    return np.where(is_producing(state.stage), state.capacity_f * state.yield_f, 0.0)
+    return arrays.where_or_zero(is_producing(state.stage), state.capacity_f * state.yield_f)
 
 
 def city_sum(state: State, values: np.ndarray, n_cities: int) -> np.ndarray:
