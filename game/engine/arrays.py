@@ -53,6 +53,11 @@ def total(values: np.ndarray, axis: int) -> np.ndarray:
     n = values.shape[axis]
     if n == 0:
         return np.zeros(np.delete(values.shape, axis))
+    if n > 8 and axis % values.ndim != 0:
+        # many slices across the array: one copy with the summed axis first makes each
+        # slice contiguous (the same additions in the same order)
+        values = np.ascontiguousarray(np.moveaxis(values, axis, 0))
+        axis = 0
     out = np.take(values, 0, axis=axis).astype(np.float64, copy=True)
     for i in range(1, n):
         out += np.take(values, i, axis=axis)

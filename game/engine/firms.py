@@ -181,7 +181,7 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
     back_to = np.where(state.listed, LISTED, np.where(state.yield_f >= RAMPED_YIELD, OPERATING, RAMPING))
     back_to = np.where(state.build_left > 0, BUILDING, back_to)
     stage[recovered] = back_to[recovered]
-    state.distress_q[distressed & ~recovered] += 1
+    state.distress_q += distressed & ~recovered  # adding 0.0 elsewhere changes nothing
     grace = DISTRESS_QUARTERS_TO_FAIL + np.round(2.0 * chains.firm_density(world, state))
     failing = distressed & ~recovered & (state.distress_q >= grace)
     if failing.any():

@@ -125,7 +125,7 @@ def wait_or_leave(world: World, state: State) -> None:
     )
 
     waiting = state.stage == PROSPECT
-    state.waited[waiting] += 1
+    state.waited += waiting  # one more quarter where waiting (adding 0.0 elsewhere changes nothing)
     leaving = waiting & (state.waited >= PROSPECT_PATIENCE_Q)
     if not leaving.any():
         return
