@@ -82,6 +82,24 @@ def unit_cost(world: World, state: State) -> np.ndarray:
     return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
 
 
+def unit_cost_at(world: World, state: State, idx: np.ndarray) -> np.ndarray:
+    """``unit_cost(world, state).ravel()[idx]``, computed for those flat [W, F] indices only
+    (the same operations on the same numbers, element by element)."""
+    sp = world.sector_params
+    n_firms = world.n_firms
+    w, f = np.divmod(idx, n_firms)
+    fs = world.firm_sector[f]
+    b = (-np.log2(1.0 - sp["learning_rate"][world.firm_sector]))[f]
+    capacity = np.take(state.capacity_f.reshape(-1), idx)
+    experience = np.maximum(np.take(state.cum_output.reshape(-1), idx) / np.maximum(capacity, 1e-9), 0.25)
+    learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
+    quality = 1.0 + QUALITY_COST * (0.5 - np.take(state.quality.reshape(-1), idx))
+    city = np.take(state.firm_city.reshape(-1), idx)
+    infra = state.infrastructure[w, city]
+    chain = 1.0 - chains.COST_CUT * state.density[w, city, fs]
+    return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
+
+
 def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Produce, sell, pay costs and taxes; returns (taxes [W, F], annual revenue [W, F])."""
     sp = world.sector_params
@@ -92,7 +110,11 @@ def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np
     state.cum_output += output
     revenue = output * state.price[:, fs]
     fixed = arrays.where_or_zero(producing, capex_total(world, state) * sp["fixed_cost_share"][fs] / 4.0)
-    cost = output * unit_cost(world, state) + fixed
+    # unit costs only where something is produced: elsewhere output and profit are zero
+    idx = np.flatnonzero(producing)
+    cost_per_unit = np.ones(eff.shape)
+    cost_per_unit.reshape(-1)[idx] = unit_cost_at(world, state, idx)
+    cost = output * cost_per_unit + fixed
     interest = state.firm_debt * FIRM_INTEREST_RATE / 4.0
     taxes = revenue * sp["tax_rate"][fs]
     profit = arrays.where_or_zero(producing, revenue - cost - interest - taxes)
