@@ -51,11 +51,12 @@ def act(world: World, state: State) -> None:
         if kind == "herd-chaser":
             # rescue one of its own firms a quarter while it can afford twice the need
             crunch = (state.stage == DISTRESSED) & here
-            crunch &= state.treasury[:, c, None] > 2.0 * A.rescue_need(state)
+            need = A.rescue_need(state)
+            crunch &= state.treasury[:, c, None] > 2.0 * need
             w_go = np.nonzero(rows_any(crunch))[0]
             if len(w_go):
                 f_go = np.argmax(crunch[w_go], axis=1)
-                A.rescue_pairs(state, c, w_go, f_go, A.rescue_need(state)[w_go, f_go], relocate=False)
+                A.rescue_pairs(state, c, w_go, f_go, need[w_go, f_go], relocate=False)
         if kind == "cautious":
             sellable = (state.stage == LISTED) & (state.lockup_left <= 0) & (state.stake[:, :, c] > 0) & ai[:, None]
             if sellable.any():
