@@ -260,7 +260,7 @@ class DashboardScreen(Screen[None]):
             self.notify("\n".join(exc.reasons), title="Refused", severity="error")
             return
         self.app.dirty = True  # type: ignore[attr-defined]
-        self.notify(action.describe(self.session.world), title="Done", timeout=2.5)
+        self.notify(self.session.describe(action), title="Done", timeout=2.5)
         self.refresh_view()
 
     def action_sell_land(self) -> None:

@@ -199,7 +199,7 @@ def end_turn_question(session: Session) -> Text:
     if done:
         text.append("This quarter: ", style="dim")
         text.append(f"{len(done)} action(s), the last: ")
-        text.append(parse_action(done[-1]).describe(session.world))
+        text.append(session.describe(parse_action(done[-1])))
     else:
         text.append("No action taken this quarter.", style="dim")
     left = int(round(h["attention"]))
