@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mmap
 import os
-import pickle
 import select
 import signal
 import threading
@@ -147,7 +146,8 @@ def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot:
                  progress: Callable[[int, int], None] | None, chunk: int, workers: int,
                  spread: Spread | None) -> tuple[State, dict[str, np.ndarray]]:
     """``play_batch`` on forked processes: each plays an equal share of the worlds in chunks
-    and writes its states straight into shared memory; figures come back through a pipe."""
+    and writes its states, final figures and spread straight into shared memory; a pipe
+    carries only an error's traceback, as text (nothing is unpickled)."""
     workers = min(workers, n_worlds)
     share = -(-n_worlds // workers)
     parts = []  # (first world, worlds) of each chunk, grouped by worker
@@ -164,6 +164,8 @@ def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot:
     noise = {k: _shared((n_worlds,) + getattr(template.noise, k).shape[1:], getattr(template.noise, k).dtype)
              for k in NOISE_PARTS}
     done = _shared((len(chunks),), np.int64)  # turns played by each chunk, for progress
+    figures = {k: _shared((n_worlds,), np.float64) for k in METRICS}  # every figure is float64
+    spreads = _shared((len(chunks), turns, 3), np.float64)
     pipes: dict[int, tuple[int, list[bytes]]] = {}  # pid -> (read end, what it sent)
     index = 0
     try:
@@ -174,9 +176,8 @@ def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot:
             pid = os.fork()
             if pid == 0:  # the child: play, write, report, leave without running the parent's cleanup
                 os.close(r)
-                code = 0
+                code, payload = 0, b""
                 try:
-                    out = []
                     for i, (start, n) in enumerate(mine, first):
                         def tick(t: int, _n: int, i: int = i) -> None:
                             done[i] = t
@@ -188,10 +189,14 @@ def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot:
                             arrays[name][start:start + n] = a
                         for k in NOISE_PARTS:
                             noise[k][start:start + n] = getattr(state.noise, k)
-                        out.append((final, None if sp is None else sp.stats, state.turn))
-                    payload = pickle.dumps(("ok", out), protocol=pickle.HIGHEST_PROTOCOL)
+                        if tuple(final) != METRICS or any(v.dtype != np.float64 for v in final.values()):
+                            raise TypeError("measure() must give the METRICS figures, each float64")
+                        for k in METRICS:
+                            figures[k][start:start + n] = final[k]
+                        if sp is not None:
+                            spreads[i] = sp.stats
                 except BaseException:  # noqa: BLE001  (reported to the parent, which raises)
-                    payload = pickle.dumps(("error", traceback.format_exc()))
+                    payload = traceback.format_exc().encode("utf-8", "replace")
                     code = 1
                 try:
                     with os.fdopen(w, "wb") as f:
@@ -208,27 +213,23 @@ def _play_forked(world: World, n_worlds: int, turns: int, seed: int | None, bot:
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-    outs = []
-    for mine_pid in list(results):
-        status, body = results[mine_pid]
-        if status != "ok":
-            raise RuntimeError(f"a worker process failed:\n{body}")
-        outs.extend(body)
-    finals, stats, turn = [o[0] for o in outs], [o[1] for o in outs], outs[0][2]
+    for error in results:
+        if error is not None:
+            raise RuntimeError(f"a worker process failed:\n{error}")
     if spread is not None:
-        for s in stats:
-            spread.stats += s
-    state = State(turn=turn, seed=template.seed, **arrays,
+        for stats in spreads:  # merged chunk by chunk, in order
+            spread.stats += stats
+    state = State(turn=template.turn + turns, seed=template.seed, **arrays,
                   noise=Noise(*(noise[k] for k in NOISE_PARTS)))
-    final = {k: np.concatenate([f[k] for f in finals]) for k in finals[0]}
-    return state, final
+    return state, dict(figures)
 
 
 def _collect(pipes: dict[int, tuple[int, list[bytes]]], done: np.ndarray, total: int,
-             progress: Callable[[int, int], None] | None) -> dict[int, tuple[str, object]]:
-    """Read every child's report (in the order the children were started), reporting
-    progress meanwhile; the children are reaped."""
+             progress: Callable[[int, int], None] | None) -> list[str | None]:
+    """Wait for every child, reporting progress meanwhile; returns each child's error (None
+    when it finished cleanly), in the order the children were started. Children are reaped."""
     open_fds = {fd: pid for pid, (fd, _) in pipes.items()}
+    status: dict[int, int] = {}
     reported = -1
     while open_fds:
         ready, _, _ = select.select(list(open_fds), [], [], 0.05)
@@ -240,15 +241,17 @@ def _collect(pipes: dict[int, tuple[int, list[bytes]]], done: np.ndarray, total:
             else:
                 os.close(fd)
                 del open_fds[fd]
-                os.waitpid(pid, 0)
+                status[pid] = os.waitpid(pid, 0)[1]
         if progress is not None:
             now = int(done.sum())
             if now != reported and (open_fds or now == total):
                 progress(now, total)
                 reported = now
-    out = {}
+    out: list[str | None] = []
     for pid, (_, data) in pipes.items():
-        out[pid] = pickle.loads(b"".join(data)) if data else ("error", "the worker process died")
+        text = b"".join(data).decode("utf-8", "replace")
+        code = status.get(pid, -1)
+        out.append(None if code == 0 and not text else text or f"the worker process died (status {code})")
     pipes.clear()
     return out
 
