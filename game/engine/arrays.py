@@ -93,6 +93,8 @@ def rows_any(mask: np.ndarray) -> np.ndarray:
     n, k = mask.shape
     if k == 0:
         return np.zeros(n, dtype=bool)
+    if n < 64:  # a few rows (one world played alone): one call is cheapest
+        return mask.any(axis=1)
     if mask.flags.c_contiguous:
         for size, dtype in ((8, np.uint64), (4, np.uint32), (2, np.uint16)):
             if k % size == 0:
@@ -125,8 +127,8 @@ def where_or_zero(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     branch-free passes, about twice as fast as ``np.where`` on masks that vary from slot to slot.
     """
     if not (isinstance(values, np.ndarray) and values.dtype == np.float64 and values.shape == mask.shape
-            and values.flags.c_contiguous):
-        return np.where(mask, values, 0.0)
+            and values.flags.c_contiguous) or values.size < 4096:
+        return np.where(mask, values, 0.0)  # small arrays: one call is cheapest
     bits = mask.astype(np.int64)
     np.negative(bits, out=bits)
     np.bitwise_and(values.view(np.int64), bits, out=bits)

@@ -538,11 +538,7 @@ class _Presence:
     def _bits(self, w: np.ndarray | slice) -> np.ndarray:
         shift = self.state.stage[w].astype(np.uint64)
         shift += (self.world.firm_sector * 9).astype(np.uint64)
-        one = np.left_shift(np.uint64(1), shift)
-        out = one[:, 0].copy()
-        for f in range(1, one.shape[1]):
-            out |= one[:, f]
-        return out
+        return np.bitwise_or.reduce(np.left_shift(np.uint64(1), shift), axis=1)
 
     def any_at(self, ev: CEvent, w: np.ndarray) -> np.ndarray:
         """[n] bool: worlds ``w`` have one of the event's candidate firms at an allowed stage."""
