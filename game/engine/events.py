@@ -123,6 +123,7 @@ class CEvent:
     options: tuple[COption, ...]
     ai_default: int
     rival_choice: dict[str, int]
+    stage_bits: int = 0  # firm scope: bit (sector * 9 + stage) for each candidate sector and allowed stage
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ class _Compiler:
             trigger=trigger, game_trigger=game_part, world_trigger=world_part, cand_trigger=cand_part,
             once=d.once, cooldown=d.cooldown, cities=d.cities,
             effects=tuple(e for e in (self._effect(x, kind) for x in d.effects) if e is not None),
-            options=options, ai_default=d.ai_default, rival_choice=dict(d.rival_choice))
+            options=options, ai_default=d.ai_default, rival_choice=dict(d.rival_choice),
+            stage_bits=_stage_bits(w.firm_sector[cand], stage_ok) if kind == "firm" else 0)
 
     def _option(self, o: Any, kind: str) -> COption:
         effects = tuple(e for e in (self._effect(x, kind) for x in o.effects) if e is not None)
@@ -317,6 +319,15 @@ class _Compiler:
         op = "add" if isinstance(x, AddEffect) else "multiply" if isinstance(x, MultiplyEffect) else "set"
         assert isinstance(x, AddEffect | MultiplyEffect | SetEffect)
         return CEffect(op, spec=spec, value=float(x.value), per=per, fixed_f=f, fixed_s=s)
+
+
+def _stage_bits(sectors: np.ndarray, stage_ok: np.ndarray) -> int:
+    """Bits (sector * 9 + stage) of the (sector, stage) pairs a firm-scoped event accepts."""
+    bits = 0
+    for s in np.unique(sectors):
+        for k in np.nonzero(stage_ok)[0]:
+            bits |= 1 << (int(s) * 9 + int(k))
+    return bits
 
 
 def _independent(node: Any) -> bool:
@@ -532,7 +543,6 @@ class _Presence:
 
     def __init__(self, world: World, state: State):
         self.world, self.state = world, state
-        self.masks: dict[int, np.uint64] = {}
         self.bits = self._bits(slice(None)) if world.n_sectors * 9 <= 64 else None
 
     def _bits(self, w: np.ndarray | slice) -> np.ndarray:
@@ -544,14 +554,7 @@ class _Presence:
         """[n] bool: worlds ``w`` have one of the event's candidate firms at an allowed stage."""
         if self.bits is None:
             return rows_any(ev.stage_ok[self.state.stage[w[:, None], ev.candidates]])
-        mask = self.masks.get(ev.index)
-        if mask is None:
-            bits = 0
-            for s in np.unique(self.world.firm_sector[ev.candidates]):
-                for k in np.nonzero(ev.stage_ok)[0]:
-                    bits |= 1 << (int(s) * 9 + int(k))
-            mask = self.masks[ev.index] = np.uint64(bits)
-        return (self.bits[w] & mask) != 0
+        return (self.bits[w] & np.uint64(ev.stage_bits)) != 0
 
     def changed(self, w: np.ndarray) -> None:
         """Firms of worlds ``w`` may have changed stage (an event fired there)."""
