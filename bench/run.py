@@ -3,7 +3,10 @@
 - end_turn_ms_median: one world (a Session, as the TUI plays it), ms per end turn,
   median over every turn of several games;
 - world_turns_per_s: a batch of 10,000 worlds, world-turns per second over the scenario;
-- batch_seconds: wall time of that batch for --turns turns (target: 40 turns < 10 s);
+- batch_seconds: wall time of that batch for --turns turns (target: 40 turns < 5 s with events);
+- batch_cpu_seconds: CPU time of that batch over every process and thread (its worker
+  processes included): wall time near cpu/cores means the cores were free, near cpu means
+  another program had one;
 - batched_speedup: per-world time played one world at a time over per-world time in
   the batch, for the same worlds in the same run (target: at least 50x);
 - bytes_per_world: state plus pre-drawn noise, per world (10,000 worlds under 2 GiB);
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -54,8 +58,18 @@ def main() -> None:
     report = measure(world, args)
     report["events"] = world.n_events
     report["without_events"] = {k: v for k, v in measure(quiet, args).items()
-                                if k in ("end_turn_ms_median", "batch_seconds", "world_turns_per_s", "batched_speedup")}
+                                if k in ("end_turn_ms_median", "batch_seconds", "batch_cpu_seconds",
+                                         "world_turns_per_s", "batched_speedup")}
     print(json.dumps(report, indent=2))
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and its finished children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        total += r.ru_utime + r.ru_stime
+    return total
 
 
 def measure(world, args) -> dict:
@@ -68,12 +82,14 @@ def measure(world, args) -> dict:
             session.end_turn()
             per_turn.append((time.perf_counter() - t0) * 1000)
 
-    batch_times = []
+    batch_times, cpu_times = [], []
     state = None
     for _ in range(args.repeats):
+        c0 = cpu_seconds()
         t0 = time.perf_counter()
         state, _final = play_batch(world, args.worlds, args.turns)
         batch_times.append(time.perf_counter() - t0)
+        cpu_times.append(cpu_seconds() - c0)
     batch = statistics.median(batch_times)
 
     # the same worlds (the first --singles of the batch), each played alone
@@ -99,6 +115,7 @@ def measure(world, args) -> dict:
         "worlds": args.worlds,
         "turns": args.turns,
         "batch_seconds": round(batch, 3),
+        "batch_cpu_seconds": round(statistics.median(cpu_times), 3),
         "world_turns_per_s": round(args.worlds * args.turns / batch),
         "batched_speedup": round(single_per_world / batch_per_world, 1),
         "bytes_per_world": state_bytes(state) // args.worlds,
