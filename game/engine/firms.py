@@ -105,24 +105,33 @@ def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np
     sp = world.sector_params
     fs = world.firm_sector
     utilisation = np.minimum(1.0, state.demand / state.capacity)[:, fs]
-    producing = eff > 0
-    output = eff * utilisation / 4.0
+    output = eff * utilisation
+    output /= 4.0
     state.cum_output += output
     revenue = output * state.price[:, fs]
-    fixed = arrays.where_or_zero(producing, capex_total(world, state) * sp["fixed_cost_share"][fs] / 4.0)
-    # unit costs only where something is produced: elsewhere output and profit are zero
-    idx = np.flatnonzero(producing)
-    cost_per_unit = np.ones(eff.shape)
-    cost_per_unit.reshape(-1)[idx] = unit_cost_at(world, state, idx)
-    cost = output * cost_per_unit + fixed
-    interest = state.firm_debt * FIRM_INTEREST_RATE / 4.0
     taxes = revenue * sp["tax_rate"][fs]
-    profit = arrays.where_or_zero(producing, revenue - cost - interest - taxes)
+    # costs and profit only where something is produced (the same operations on the same
+    # numbers there); elsewhere output and profit are zero
+    idx = np.flatnonzero(eff > 0)
+    f = idx % world.n_firms
+    fixed = np.take(state.capacity_f.reshape(-1), idx) * sp_capex(world)[f]
+    fixed *= sp["fixed_cost_share"][fs][f]
+    fixed /= 4.0
+    cost = np.take(output.reshape(-1), idx) * unit_cost_at(world, state, idx)
+    cost += fixed
+    interest = np.take(state.firm_debt.reshape(-1), idx) * FIRM_INTEREST_RATE
+    interest /= 4.0
+    earned = np.take(revenue.reshape(-1), idx) - cost
+    earned -= interest
+    earned -= np.take(taxes.reshape(-1), idx)
+    profit = np.zeros(eff.shape)
+    profit.reshape(-1)[idx] = earned
     state.revenue_f[:] = revenue
     state.profit_f[:] = profit
     state.cash += profit
-    state.profit_streak[:] = arrays.where_or_zero(producing & (profit > 0), state.profit_streak + 1)
-    return taxes, revenue * 4.0
+    state.profit_streak[:] = arrays.where_or_zero(profit > 0, state.profit_streak + 1)
+    revenue *= 4.0
+    return taxes, revenue
 
 
 def build_and_ramp(world: World, state: State) -> np.ndarray:
