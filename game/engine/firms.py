@@ -167,25 +167,30 @@ def private_rounds(world: World, state: State) -> None:
     capex = capex_total(world, state)
     burn = np.where(stage == BUILDING, capex / sp["build_quarters"][fs], np.maximum(-state.profit_f, 0.0))
     short = live & (state.cash < 2.0 * burn) & (burn > 0)
-    w = np.nonzero(arrays.rows_any(short))[0]  # only worlds with a firm short of cash
-    if len(w) == 0:
+    # the odds only for the firms short of cash (flat indices; the same operations on the
+    # same numbers as over whole rows)
+    idx = np.flatnonzero(short)
+    if len(idx) == 0:
         return
-    short, stage = short[w], stage[w]
-    appetite = capital.private_appetite(world, state)[w][:, fs]
-    producing = is_producing(stage)
+    wi, fi = np.divmod(idx, world.n_firms)
+    st = np.take(stage.reshape(-1), idx)
+    appetite = capital.private_appetite(world, state)[wi, fs[fi]]
+    producing = is_producing(st)
     appetite = np.where(producing, np.sqrt(appetite), appetite)
-    cred = arrays.at_firm_city(state.credibility[w], state.firm_city[w])
-    odds = np.clip(appetite * (0.4 + cred) * (0.3 + state.quality_signal[w]), 0.0, 0.95)
+    cred = state.credibility[wi, np.take(state.firm_city.reshape(-1), idx)]
+    odds = np.clip(appetite * (0.4 + cred) * (0.3 + np.take(state.quality_signal.reshape(-1), idx)), 0.0, 0.95)
     # investors shun firms that lose money on every sale, and distressed ones most of all
-    odds = np.where(producing & (state.profit_f[w] < 0), odds * 0.4, odds)
-    odds = np.where(stage == DISTRESSED, odds * 0.5, odds)
+    odds = np.where(producing & (np.take(state.profit_f.reshape(-1), idx) < 0), odds * 0.4, odds)
+    odds = np.where(st == DISTRESSED, odds * 0.5, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
-    u = (state.noise.uniform[w, state.turn, LANE_PRIVATE_ROUND][:, None]
-         + 0.6180339887 * np.arange(world.n_firms)[None, :])
+    u = state.noise.uniform[wi, state.turn, LANE_PRIVATE_ROUND] + 0.6180339887 * fi
     u -= np.floor(u)  # the fractional part: exactly u % 1.0 for u >= 0, and cheaper
-    raise_ = short & (u < odds)
-    if not raise_.any():
+    hit = u < odds
+    if not hit.any():
         return
+    raise_ = np.zeros(stage.shape, dtype=bool)
+    raise_.reshape(-1)[idx[hit]] = True
+    w = np.arange(stage.shape[0])
     rows = arrays.rows_any(raise_)  # from here on only the worlds where a round happens
     w, raise_ = w[rows], raise_[rows]
     amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex[w], 0.0)
@@ -267,18 +272,25 @@ def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     """Mark every live firm: producing firms on sales, sentiment and their plant; others at cost."""
     sp = world.sector_params
     fs = world.firm_sector
-    stage = state.stage
+    # only live firms are marked (flat indices; the same operations on the same numbers
+    # there): every other slot is worth zero
+    idx = np.flatnonzero(is_live(state.stage))
+    w, f = np.divmod(idx, world.n_firms)
+    stage = np.take(state.stage.reshape(-1), idx)
     # revenue already carries today's price; sentiment adds the market's mood on top
-    sentiment = (np.clip(state.sentiment, 0.5, 1.5) ** 0.75)[:, fs]  # per sector, then per firm
+    sentiment = (np.clip(state.sentiment, 0.5, 1.5) ** 0.75)[w, fs[f]]  # per sector, then per firm
     # equity value: sales times the sector's multiple and mood, plus cash, less debt
-    market = annual_revenue * sp["valuation_multiple"][fs] * sentiment + np.maximum(state.cash, 0.0) - state.firm_debt
+    market = np.take(annual_revenue.reshape(-1), idx) * sp["valuation_multiple"][fs][f] * sentiment
+    market += np.maximum(np.take(state.cash.reshape(-1), idx), 0.0)
+    market -= np.take(state.firm_debt.reshape(-1), idx)
     market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)
-    book_value = np.maximum(state.paid_in, 0.0)
+    book_value = np.maximum(np.take(state.paid_in.reshape(-1), idx), 0.0)
     trading = (stage == OPERATING) | (stage == LISTED)
     value = np.where(trading, np.maximum(market, 0.5 * book_value), book_value)
     value = np.where(stage == DISTRESSED, 0.3 * np.maximum(market, 0.2 * book_value), value)
-    live = is_live(stage)
-    state.valuation[:] = arrays.where_or_zero(live, np.maximum(value, 0.0))
+    marks = np.zeros(state.valuation.shape)
+    marks.reshape(-1)[idx] = np.maximum(value, 0.0)
+    state.valuation[:] = marks
 
 
 def jobs(world: World, state: State) -> np.ndarray:
