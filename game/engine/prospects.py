@@ -99,21 +99,23 @@ def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.nda
     quality = 0.1 + 0.8 * u[:, LANE_SPAWN_QUALITY]
     size = sp["prospect_capacity_bn"][s] * (0.6 + 0.8 * u[:, LANE_SPAWN_SIZE])
     capex = size * sp_capex(world)[f]
-    state.stage[w, f] = PROSPECT
-    state.firm_city[w, f] = city
-    state.capacity_f[w, f] = size
-    state.quality[w, f] = quality
-    state.quality_signal[w, f] = np.clip(quality + SIGNAL_NOISE * (2 * u[:, LANE_SPAWN_SIGNAL] - 1), 0.0, 1.0)
-    state.ask[w, f] = ASK_SHARE_OF_CAPEX * capex
-    state.offered_stake[w, f] = np.minimum(STAKE_PREMIUM * ASK_SHARE_OF_CAPEX / (1 + 0.15), 0.9)
-    state.name_index[w, f] = state.spawned[w]
+    # every slot written through one flat index (the same cells as [w, f])
+    flat = np.asarray(w, dtype=np.intp) * world.n_firms + f
+    np.put(state.stage, flat, PROSPECT)
+    np.put(state.firm_city, flat, city)
+    np.put(state.capacity_f, flat, size)
+    np.put(state.quality, flat, quality)
+    np.put(state.quality_signal, flat, np.clip(quality + SIGNAL_NOISE * (2 * u[:, LANE_SPAWN_SIGNAL] - 1), 0.0, 1.0))
+    np.put(state.ask, flat, ASK_SHARE_OF_CAPEX * capex)
+    np.put(state.offered_stake, flat, np.minimum(STAKE_PREMIUM * ASK_SHARE_OF_CAPEX / (1 + 0.15), 0.9))
+    np.put(state.name_index, flat, state.spawned[w])
     state.spawned[w] += 1
     for arr in (state.waited, state.distress_q, state.build_left, state.yield_f, state.cum_output,
                 state.cash, state.firm_debt, state.revenue_f, state.profit_f, state.valuation,
                 state.jobs_f, state.paid_in, state.profit_streak, state.lockup_left, state.land_granted):
-        arr[w, f] = 0.0
-    state.rescued[w, f] = False
-    state.listed[w, f] = False
+        np.put(arr, flat, 0.0)
+    np.put(state.rescued, flat, False)
+    np.put(state.listed, flat, False)
     state.stake[w, f, :] = 0.0
     state.cost_basis[w, f, :] = 0.0
 
