@@ -140,16 +140,24 @@ def build_and_ramp(world: World, state: State) -> np.ndarray:
     fs = world.firm_sector
     stage = state.stage
     building = stage == BUILDING
-    state.cash -= arrays.where_or_zero(building, capex_total(world, state) / sp["build_quarters"][fs])
+    # construction draws only where a plant is being built (cash elsewhere is left as it
+    # was, as subtracting zero did); the same operations on the same numbers there
+    idx = np.flatnonzero(building)
+    f = idx % world.n_firms
+    draw = np.take(state.capacity_f.reshape(-1), idx) * sp_capex(world)[f]
+    draw /= sp["build_quarters"][fs][f]
+    np.put(state.cash, idx, np.take(state.cash.reshape(-1), idx) - draw)
     state.build_left -= building
     done = building & (state.build_left <= 0)
     stage[done] = RAMPING
     state.yield_f[done] = np.broadcast_to(sp["start_yield"][fs], stage.shape)[done]
     # Yields climb the learning curve while a plant produces; good managers climb faster.
-    growing = is_producing(stage) & ~done
+    idx = np.flatnonzero(is_producing(stage) & ~done)  # only where the yield grows
+    f = idx % world.n_firms
     step = 1.0 - np.exp(-3.0 / sp["ramp_quarters"][fs])
-    grown = state.yield_f + (MATURE_YIELD - state.yield_f) * step * (0.5 + state.quality)
-    state.yield_f[:] = np.where(growing, np.minimum(grown, MATURE_YIELD), state.yield_f)
+    old = np.take(state.yield_f.reshape(-1), idx)
+    grown = old + (MATURE_YIELD - old) * step[f] * (0.5 + np.take(state.quality.reshape(-1), idx))
+    np.put(state.yield_f, idx, np.minimum(grown, MATURE_YIELD))
     stage[(stage == RAMPING) & (state.yield_f >= RAMPED_YIELD)] = OPERATING
     return done
 
@@ -218,8 +226,13 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
     back_to = np.where(state.build_left > 0, BUILDING, back_to)
     stage[recovered] = back_to[recovered]
     state.distress_q += distressed & ~recovered  # adding 0.0 elsewhere changes nothing
-    grace = DISTRESS_QUARTERS_TO_FAIL + np.round(2.0 * chains.firm_density(world, state))
-    failing = distressed & ~recovered & (state.distress_q >= grace)
+    # the grace only where a firm stays distressed (flat indices; the same numbers there)
+    idx = np.flatnonzero(distressed & ~recovered)
+    w, f = np.divmod(idx, world.n_firms)
+    density = state.density[w, np.take(state.firm_city.reshape(-1), idx), world.firm_sector[f]]
+    grace = DISTRESS_QUARTERS_TO_FAIL + np.round(2.0 * density)
+    failing = np.zeros(stage.shape, dtype=bool)
+    np.put(failing, idx, np.take(state.distress_q.reshape(-1), idx) >= grace)
     if failing.any():
         fail(world, state, failing)
     return failing
