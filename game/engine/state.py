@@ -65,13 +65,14 @@ class Noise:
         city_normal = np.empty((len(worlds), turns + 1, n_cities))
         uniform = np.empty((len(worlds), turns + 1, N_UNIFORM_LANES))
         event_uniform = np.empty((len(worlds), turns + 1, n_events), dtype=np.float32)
-        for i, w in enumerate(worlds):
-            rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, int(w)])))
-            normal[i] = rng.standard_normal((turns + 1, n_sectors))
-            city_normal[i] = rng.standard_normal((turns + 1, n_cities))
-            uniform[i] = rng.random((turns + 1, N_UNIFORM_LANES))
+        pcg, gen, seq = np.random.PCG64, np.random.Generator, np.random.SeedSequence
+        for i, w in enumerate(np.asarray(worlds).tolist()):  # each draw straight into its row, no copies
+            rng = gen(pcg(seq([seed, w])))
+            rng.standard_normal(out=normal[i])
+            rng.standard_normal(out=city_normal[i])
+            rng.random(out=uniform[i])
             if n_events:
-                event_uniform[i] = rng.random((turns + 1, n_events), dtype=np.float32)
+                rng.random(dtype=np.float32, out=event_uniform[i])
         return cls(normal, city_normal, uniform, event_uniform)
 
     def take(self, idx: np.ndarray) -> Noise:
