@@ -356,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=cmd_simulate)
 
     bal = sub.add_parser("balance", help="every scenario against every bot: a Markdown balance report")
-    bal.add_argument("--worlds", type=int, default=300, help="worlds per scenario and bot (default 300)")
+    bal.add_argument("--worlds", type=int, default=500, help="worlds per scenario and bot (default 500, as the suite checks)")
     bal.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     bal.add_argument("--seed", type=int, help="base seed (default: each scenario's own)")
     bal.add_argument("--out", default="balance.md", help="where to write the report (default balance.md)")
