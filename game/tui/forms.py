@@ -242,6 +242,60 @@ class ActionForm(ModalScreen[Action | None]):
         self.dismiss(None)
 
 
+class FirmForm(ActionForm):
+    """A form whose first field picks one of the firms ``keep`` admits (listed by
+    ``sort_key``), with a line about the chosen one and an amount; with no such firm it
+    says so (``NO_FIRMS``) and only Cancel is offered."""
+
+    NO_FIRMS = "There is no firm for this now."
+    FIRM_LABEL = "Firm"
+    AMOUNT_LABEL = "Amount, ¥ bn"
+    AMOUNT_PLACEHOLDER = "¥ bn"
+
+    def __init__(self, session: Session, firm: str | None = None) -> None:
+        super().__init__(session)
+        self.rows = {r["id"]: r for r in session.firms() if self.keep(r)}
+        self.order = sorted(self.rows, key=lambda f: self.sort_key(self.rows[f]))
+        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+
+    def keep(self, row: dict) -> bool:
+        raise NotImplementedError
+
+    def sort_key(self, row: dict) -> tuple:
+        return (row["name"],)
+
+    def option_label(self, row: dict) -> str:
+        return f"{row['name']} · {row['stage']}"
+
+    def prefill(self, fid: str | None) -> str:
+        """The amount field's first value for firm ``fid``."""
+        return ""
+
+    def extra_fields(self) -> ComposeResult:
+        """Fields after the amount."""
+        yield from ()
+
+    def compose_fields(self) -> ComposeResult:
+        if not self.rows:
+            yield Static(self.NO_FIRMS, id="no-firms")
+            return
+        yield Label(self.FIRM_LABEL, classes="field-label")
+        yield Select([(self.option_label(self.rows[f]), f) for f in self.order], value=self.first,
+                     allow_blank=False, id="firm")
+        yield Static(id="firm-story")
+        yield Label(self.AMOUNT_LABEL, classes="field-label")
+        yield Input(value=self.prefill(self.first), placeholder=self.AMOUNT_PLACEHOLDER, id="amount")
+        yield from self.extra_fields()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.rows:
+            self.select_changed(self.first)
+            self.query_one("#amount", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+
 class SellLandForm(ActionForm):
     TITLE_TEXT = "Sell land"
     CONFIRM_LABEL = "Sell"
@@ -305,16 +359,21 @@ def invest_label(row: dict) -> str:
     return f"{row['name']} · {row['stage']} · {held}"
 
 
-class InvestForm(ActionForm):
+class InvestForm(FirmForm):
     TITLE_TEXT = "Invest equity"
     CONFIRM_LABEL = "Invest"
+    NO_FIRMS = ("No firm in your city is open to investment right now. Offers arrive as news: "
+                "watch for ▶OFFER in the firms table.")
+    AMOUNT_LABEL = "Amount to invest, ¥ bn"
 
-    def __init__(self, session: Session, firm: str | None = None) -> None:
-        super().__init__(session)
-        self.rows = {r["id"]: r for r in session.firms() if investable(r)}
-        order = sorted(self.rows.values(), key=lambda r: (r["stage"] != "prospect", r["name"]))
-        self.order = [r["id"] for r in order]
-        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+    def keep(self, row: dict) -> bool:
+        return investable(row)
+
+    def sort_key(self, row: dict) -> tuple:
+        return (row["stage"] != "prospect", row["name"])
+
+    def option_label(self, row: dict) -> str:
+        return invest_label(row)
 
     def explanation(self) -> str:
         h = self.session.headline()
@@ -322,20 +381,9 @@ class InvestForm(ActionForm):
                 "you put in at least half its ask; a firm already here sells you new shares "
                 "at its valuation.")
 
-    def compose_fields(self) -> ComposeResult:
-        if not self.rows:
-            yield Static("No firm in your city is open to investment right now. Offers "
-                         "arrive as news: watch for ▶OFFER in the firms table.",
-                         id="no-firms")
-            return
-        yield Label("Firm", classes="field-label")
-        yield Select([(invest_label(self.rows[f]), f) for f in self.order], value=self.first,
-                     allow_blank=False, id="firm")
-        yield Static(id="firm-story")
-        yield Label("Amount to invest, ¥ bn", classes="field-label")
-        yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
+    def extra_fields(self) -> ComposeResult:
         yield MarkedCheckbox("Pay from the sector's guidance fund", id="from-fund",
-                       value=False, disabled=self.fund_cash(self.first) <= 0)
+                             value=False, disabled=self.fund_cash(self.first) <= 0)
 
     def fund_cash(self, fid: str | None) -> float:
         row = self.rows.get(fid) if fid else None
@@ -346,14 +394,6 @@ class InvestForm(ActionForm):
     def prefill(self, fid: str | None) -> str:
         row = self.rows.get(fid) if fid else None
         return int_text(row["ask"]) if row and row["stage"] == "prospect" else ""
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.rows:
-            self.show_story(self.first)
-            self.query_one("#amount", Input).focus()
-        else:
-            self.query_one("#cancel", Button).focus()
 
     def show_story(self, fid: str | None) -> None:
         row = self.rows.get(fid) if fid else None
@@ -440,17 +480,22 @@ def sellable(row: dict) -> bool:
     return row["stake"] > 1e-6 and row["stage"] not in ("failed", "withdrawn")
 
 
-class RescueForm(ActionForm):
+class RescueForm(FirmForm):
     """Save a firm in a cash crunch; one elsewhere must move its headquarters here."""
 
     TITLE_TEXT = "Rescue a firm"
     CONFIRM_LABEL = "Rescue"
+    NO_FIRMS = "No firm is in a cash crunch right now."
+    FIRM_LABEL = "Firm in a cash crunch"
 
-    def __init__(self, session: Session, firm: str | None = None) -> None:
-        super().__init__(session)
-        self.rows = {r["id"]: r for r in session.firms() if rescuable(r)}
-        self.order = sorted(self.rows, key=lambda f: (not self.rows[f]["mine"], self.rows[f]["name"]))
-        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+    def keep(self, row: dict) -> bool:
+        return rescuable(row)
+
+    def sort_key(self, row: dict) -> tuple:
+        return (not row["mine"], row["name"])
+
+    def option_label(self, row: dict) -> str:
+        return f"{row['name']} · {row['city']} · needs {fmt.bn(row['rescue_need'])}"
 
     def explanation(self) -> str:
         h = self.session.headline()
@@ -458,19 +503,9 @@ class RescueForm(ActionForm):
                 "a year unless someone puts in what it needs. A timely rescue of a strong firm can "
                 "be the best deal a city makes; the same money into a weak one is lost.")
 
-    def compose_fields(self) -> ComposeResult:
-        if not self.rows:
-            yield Static("No firm is in a cash crunch right now.", id="no-firms")
-            return
-        yield Label("Firm in a cash crunch", classes="field-label")
-        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['city']} · needs "
-                       f"{fmt.bn(self.rows[f]['rescue_need'])}", f) for f in self.order],
-                     value=self.first, allow_blank=False, id="firm")
-        yield Static(id="firm-story")
-        yield Label("Amount, ¥ bn", classes="field-label")
-        yield Input(value=self.prefill(self.first), placeholder="¥ bn", id="amount")
+    def extra_fields(self) -> ComposeResult:
         yield MarkedCheckbox("On condition it moves its headquarters here", id="relocate",
-                       value=self.must_move(self.first))
+                             value=self.must_move(self.first))
 
     def prefill(self, fid: str | None) -> str:
         row = self.rows.get(fid) if fid else None
@@ -479,14 +514,6 @@ class RescueForm(ActionForm):
     def must_move(self, fid: str | None) -> bool:
         row = self.rows.get(fid) if fid else None
         return bool(row and not row["mine"])
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.rows:
-            self.select_changed(self.first)
-            self.query_one("#amount", Input).focus()
-        else:
-            self.query_one("#cancel", Button).focus()
 
     def select_changed(self, value: object) -> None:
         row = self.rows.get(str(value))
@@ -507,42 +534,25 @@ class RescueForm(ActionForm):
         return self.with_amount(lambda v: RescueFirm(firm=fid, amount_bn=v, relocate=relocate))
 
 
-class SellStakeForm(ActionForm):
+class SellStakeForm(FirmForm):
     """Sell part of a stake: at market after an IPO lock-up, else privately at a discount."""
 
     TITLE_TEXT = "Sell a stake"
     CONFIRM_LABEL = "Sell"
     UNIT = "percent of your stake"
+    NO_FIRMS = "The city holds no stake to sell."
+    AMOUNT_LABEL = "Share of your stake to sell, %"
+    AMOUNT_PLACEHOLDER = "percent, e.g. 50"
 
-    def __init__(self, session: Session, firm: str | None = None) -> None:
-        super().__init__(session)
-        self.rows = {r["id"]: r for r in session.firms() if sellable(r)}
-        self.order = sorted(self.rows, key=lambda f: self.rows[f]["name"])
-        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+    def keep(self, row: dict) -> bool:
+        return sellable(row)
+
+    def option_label(self, row: dict) -> str:
+        return f"{row['name']} · {row['stage']} · you hold {fmt.pct(row['stake'])}"
 
     def explanation(self) -> str:
         return ("Exits recycle capital: a listed firm's shares sell at market once its lock-up "
                 "ends; before a listing a buyer pays less than the valuation.")
-
-    def compose_fields(self) -> ComposeResult:
-        if not self.rows:
-            yield Static("The city holds no stake to sell.", id="no-firms")
-            return
-        yield Label("Firm", classes="field-label")
-        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['stage']} · you hold "
-                       f"{fmt.pct(self.rows[f]['stake'])}", f) for f in self.order],
-                     value=self.first, allow_blank=False, id="firm")
-        yield Static(id="firm-story")
-        yield Label("Share of your stake to sell, %", classes="field-label")
-        yield Input(placeholder="percent, e.g. 50", id="amount")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.rows:
-            self.select_changed(self.first)
-            self.query_one("#amount", Input).focus()
-        else:
-            self.query_one("#cancel", Button).focus()
 
     def select_changed(self, value: object) -> None:
         row = self.rows.get(str(value))
@@ -554,41 +564,39 @@ class SellStakeForm(ActionForm):
             (f"{row['stage']} · valued {fmt.bn(row['valuation'])} · you paid "
              f"{fmt.bn(row.get('cost_basis', 0.0))}{lock}", "bold")))
 
-    def build(self) -> tuple[Action | None, str | None]:
-        if not self.rows:
-            return None, "There is no stake to sell."
-        fid = self.query_one("#firm", Select).value
-        if not isinstance(fid, str):
-            return None, "Pick a firm."
-        text = self.query_one("#amount", Input).value.replace("%", "")
-        value, problem = parse_amount(text, self.UNIT)
-        if value is None:
-            return None, problem
-        if value > 100:
+    def amount(self) -> tuple[float | None, str | None]:
+        value, problem = parse_amount(self.query_one("#amount", Input).value.replace("%", ""), self.UNIT)
+        if value is not None and value > 100:
             return None, "You can sell at most 100% of your stake."
-        try:
-            return SellStake(firm=fid, share=value / 100.0), None
-        except ValidationError as exc:
-            return None, validation_message(exc)
+        return value, problem
+
+    def build(self) -> tuple[Action | None, str | None]:
+        fid, problem = self.picked_firm("There is no stake to sell.")
+        if fid is None:
+            return None, problem
+        return self.with_amount(lambda v: SellStake(firm=fid, share=v / 100.0))
 
 
 def grantable(row: dict) -> bool:
     return "grant_land" in row.get("can", ())
 
 
-class GrantLandForm(ActionForm):
+class GrantLandForm(FirmForm):
     """Give industrial land to a prospect (it lowers the ask) or a firm building here."""
 
     TITLE_TEXT = "Grant industrial land"
     CONFIRM_LABEL = "Grant"
     UNIT = "hectares"
+    NO_FIRMS = ("Land can be granted only to a prospect or a firm building in your city, and "
+                "there is none now.")
+    AMOUNT_LABEL = "Hectares to grant"
+    AMOUNT_PLACEHOLDER = "hectares, e.g. 20"
 
-    def __init__(self, session: Session, firm: str | None = None) -> None:
-        super().__init__(session)
-        self.rows = {r["id"]: r for r in session.firms() if grantable(r)}
-        self.order = sorted(self.rows, key=lambda f: (self.rows[f]["stage"] != "prospect",
-                                                      self.rows[f]["name"]))
-        self.first = firm if firm in self.rows else (self.order[0] if self.order else None)
+    def keep(self, row: dict) -> bool:
+        return grantable(row)
+
+    def sort_key(self, row: dict) -> tuple:
+        return (row["stage"] != "prospect", row["name"])
 
     def explanation(self) -> str:
         h = self.session.headline()
@@ -596,26 +604,6 @@ class GrantLandForm(ActionForm):
                 f"it is worth {INDUSTRIAL_LAND_DISCOUNT:.0%} of the auction price to the firm. A "
                 "prospect counts it toward its ask (land covers at most "
                 f"{1 - MIN_ASK_AFTER_GRANT:.0%}); a firm that is building gets it as cash.")
-
-    def compose_fields(self) -> ComposeResult:
-        if not self.rows:
-            yield Static("Land can be granted only to a prospect or a firm building in your "
-                         "city, and there is none now.", id="no-firms")
-            return
-        yield Label("Firm", classes="field-label")
-        yield Select([(f"{self.rows[f]['name']} · {self.rows[f]['stage']}", f) for f in self.order],
-                     value=self.first, allow_blank=False, id="firm")
-        yield Static(id="firm-story")
-        yield Label("Hectares to grant", classes="field-label")
-        yield Input(placeholder="hectares, e.g. 20", id="amount")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.rows:
-            self.select_changed(self.first)
-            self.query_one("#amount", Input).focus()
-        else:
-            self.query_one("#cancel", Button).focus()
 
     def select_changed(self, value: object) -> None:
         row = self.rows.get(str(value))
