@@ -9,8 +9,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.content.loader import Content
+
+if TYPE_CHECKING:
+    from game.classroom.results import ResultFile
 
 
 def _content(args: argparse.Namespace) -> Content:
@@ -90,16 +94,26 @@ def _read_result_arg(path: str):
         return None
 
 
-def cmd_classroom_decisions(args: argparse.Namespace) -> int:
-    from game.classroom.whatif import result_decisions
-
+def _result_with_content(args: argparse.Namespace) -> tuple[ResultFile, Content] | None:
+    """The result file named by ``args.result`` and the content it was played with, or None
+    (and the reason on stderr) when it cannot be read or its scenario is not loaded."""
     result = _read_result_arg(args.result)
     if result is None:
-        return 1
+        return None
     content = _content(args)
     if result.payload.scenario not in content.scenarios:
         _err(f"the scenario {result.payload.scenario!r} is not loaded")
+        return None
+    return result, content
+
+
+def cmd_classroom_decisions(args: argparse.Namespace) -> int:
+    from game.classroom.whatif import result_decisions
+
+    loaded = _result_with_content(args)
+    if loaded is None:
         return 1
+    result, content = loaded
     for m in result_decisions(result, content):
         print(f"turn {m.turn:>3} #{m.index}  {m.date}  {m.text}")
     return 0
@@ -108,13 +122,10 @@ def cmd_classroom_decisions(args: argparse.Namespace) -> int:
 def cmd_classroom_what_if(args: argparse.Namespace) -> int:
     from game.classroom.whatif import Change, WhatIfError, what_if_result
 
-    result = _read_result_arg(args.result)
-    if result is None:
+    loaded = _result_with_content(args)
+    if loaded is None:
         return 1
-    content = _content(args)
-    if result.payload.scenario not in content.scenarios:
-        _err(f"the scenario {result.payload.scenario!r} is not loaded")
-        return 1
+    result, content = loaded
     action = None
     text = args.action or args.insert
     if text:
