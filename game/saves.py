@@ -373,6 +373,19 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _json_doc(raw: bytes, kind: str, damaged: str) -> Any:
+    """The JSON document in ``raw``; ValueError with a reader's message when it is not UTF-8
+    (``not a {kind}: ...``) or not valid, duplicate-key-free JSON (``{damaged}: ...``)."""
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not a {kind}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{damaged}: not valid JSON at line {exc.lineno}, column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(f"{damaged}: {exc}") from None
+
+
 def _read_bounded(path: Path) -> bytes:
     try:
         info = os.stat(path)
@@ -413,15 +426,9 @@ def read_save(path: str | os.PathLike[str]) -> SaveFile:
         raise SaveError(f"damaged save: the file is cut short (truncated after {len(raw):,} bytes)",
                         path)
     try:
-        text = raw.decode("utf-8")
-        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except UnicodeDecodeError as exc:
-        raise SaveError(f"not a save file: not UTF-8 text (byte {exc.start})", path) from None
-    except json.JSONDecodeError as exc:
-        raise SaveError(f"damaged save: not valid JSON at line {exc.lineno}, column {exc.colno}",
-                        path) from None
-    except (ValueError, RecursionError) as exc:
-        raise SaveError(f"damaged save: {exc}", path) from None
+        doc = _json_doc(raw, "save file", "damaged save")
+    except ValueError as exc:
+        raise SaveError(str(exc), path) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SaveError("not a save of Industrial Architect (the format marker is missing)", path)
     try:

@@ -41,7 +41,7 @@ from game.engine.world import BUILDING, World, build_world
 from game.saves import (  # the same file discipline as saves
     PackRef,
     _first_error,
-    _no_duplicate_keys,
+    _json_doc,
     atomic_write,
     canonical,
     checksum,
@@ -498,14 +498,9 @@ def read_result(path: str | os.PathLike[str]) -> ResultFile:
     if not raw.strip():
         raise ResultError("the file is empty", path)
     try:
-        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except UnicodeDecodeError as exc:
-        raise ResultError(f"not a result file: not UTF-8 text (byte {exc.start})", path) from None
-    except json.JSONDecodeError as exc:
-        raise ResultError(f"damaged: not valid JSON at line {exc.lineno}, column {exc.colno}",
-                          path) from None
-    except (ValueError, RecursionError) as exc:
-        raise ResultError(f"damaged: {exc}", path) from None
+        doc = _json_doc(raw, "result file", "damaged")
+    except ValueError as exc:
+        raise ResultError(str(exc), path) from None
     player = _player_in(doc)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         kind = ("a saved game, not a result: export it with `architect export --load`"
