@@ -148,6 +148,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print("architect: --turns must be at least 1", file=sys.stderr)
         return 2
     world = _world(content, args.scenario)
+    from game.mods.memory import refusal  # the batch must fit in memory (docs/modding.md, limits)
+
+    too_big = refusal(world, args.worlds)
+    if too_big:
+        print(f"architect: {too_big}", file=sys.stderr)
+        return 2
     show = _progress_bar(sys.stderr.isatty() and args.worlds * (args.turns or world.turns) >= 20_000)
     if args.compare:
         result = compare(world, bots, args.worlds, args.turns, args.seed, progress=show, known=known)
@@ -157,6 +163,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             print(compare_table(result))
         return 0
     summary = simulate(world, args.worlds, args.turns, args.seed, args.bot, progress=show, bots=known)
+    for problem in summary["content_problems"]:
+        print(f"architect: content problem: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -222,20 +230,31 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 
 def cmd_mods_validate(args: argparse.Namespace) -> int:
-    """One line per problem (FILE:LINE: key: message); exit 1 when anything is wrong."""
+    """One line per problem (FILE:LINE: key: message); exit 1 when anything is reported
+    (with --warnings-ok, only when something is wrong)."""
     from game import mods
 
     result = mods.validate([Path(p) for p in args.paths])
     for line in result.lines():
         print(line)
-    if not result.ok:
+    if result.hidden:
+        print(f"({result.hidden} more in other files of the pack: validate the pack folder to see them)",
+              file=sys.stderr)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if errors or (warnings and not args.warnings_ok):
         files = {p.file for p in result.problems}
-        print(f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in "
-              f"{len(files)} file{'s' if len(files) != 1 else ''}", file=sys.stderr)
+        counts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "problem"), (warnings, "warning"))
+                  if n]
+        tail = "" if errors or args.warnings_ok else " (--warnings-ok accepts warnings)"
+        print(f"{' and '.join(counts)} in {len(files)} file{'s' if len(files) != 1 else ''}{tail}",
+              file=sys.stderr)
         return 1
     assert result.content is not None
-    print(f"OK: {', '.join(args.paths)}")
-    for line in mods.summary(result.content):
+    print(f"OK: {', '.join(args.paths)}" + (f" ({warnings} warning{'s' if warnings != 1 else ''})"
+                                              if warnings else ""))
+    mine = {p.id for p, d in zip(result.content.packs, result.content.pack_dirs, strict=True)
+            if d in result.packs}
+    for line in mods.summary(result.content, mine or None):
         print(f"  {line}")
     return 0
 
@@ -243,7 +262,12 @@ def cmd_mods_validate(args: argparse.Namespace) -> int:
 def cmd_mods_schema(args: argparse.Namespace) -> int:
     from game import mods
 
-    for path in mods.write_schemas(Path(args.out)):
+    try:
+        written = mods.write_schemas(Path(args.out))
+    except OSError as exc:
+        print(f"architect: cannot write the schemas to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     print("Point an editor at a schema with a first line such as  #:schema ./schema/event.schema.json",
           file=sys.stderr)
@@ -253,11 +277,11 @@ def cmd_mods_schema(args: argparse.Namespace) -> int:
 def cmd_mods_new(args: argparse.Namespace) -> int:
     from game import mods
 
-    folder = Path(args.dir) / mods.slug(args.name) if args.dir else Path(mods.slug(args.name))
+    folder, name = mods.pack_folder(args.name, Path(args.dir) if args.dir else None)
     try:
-        written = mods.new_pack(folder, args.name)
-    except FileExistsError as exc:
-        print(f"architect: {exc}", file=sys.stderr)
+        written = mods.new_pack(folder, name)
+    except (FileExistsError, OSError) as exc:
+        print(f"architect: {exc if isinstance(exc, FileExistsError) else exc.strerror or exc}", file=sys.stderr)
         return 1
     for path in written:
         print(path)
@@ -268,11 +292,20 @@ def cmd_mods_new(args: argparse.Namespace) -> int:
 def cmd_mods_test(args: argparse.Namespace) -> int:
     """Play each scenario's expectations headless; exit 1 when one does not hold."""
     from game import mods
+    from game.mods.memory import refusal
 
     pack = Path(args.path)
     content = load_content([*(Path(m) for m in (getattr(args, "mods", None) or [])), pack])
     ids = args.scenario or mods.scenarios_of(content, pack)
-    outcomes = mods.run_expectations(content, [i for i in ids if content.scenario(i).expectations])
+    ids = [i for i in ids if content.scenario(i).expectations]
+    for sid in ids:
+        world = _world(content, sid)
+        for n, ex in enumerate(content.scenario(sid).expectations, 1):
+            why = refusal(world, ex.worlds, f"expectation #{n} of {sid}")
+            if why:
+                print(f"architect: {why.replace('--worlds', 'worlds =')} in the expectation", file=sys.stderr)
+                return 2
+    outcomes = mods.run_expectations(content, ids)
     for o in outcomes:
         print(o.line())
     if not outcomes:
@@ -280,7 +313,14 @@ def cmd_mods_test(args: argparse.Namespace) -> int:
         return 0
     failed = sum(not o.held for o in outcomes)
     print(f"{len(outcomes) - failed} of {len(outcomes)} expectations held", file=sys.stderr)
+    _say_warnings(content)
     return 1 if failed else 0
+
+
+def _say_warnings(content: Content) -> None:
+    if content.warnings:
+        print(f"{len(content.warnings)} warning(s) about the content: `architect mods validate` shows them",
+              file=sys.stderr)
 
 
 def cmd_mods_list(args: argparse.Namespace) -> int:
@@ -288,10 +328,43 @@ def cmd_mods_list(args: argparse.Namespace) -> int:
 
     content = load_content(_mod_dirs(args))
     for pack, folder in zip(content.packs, content.pack_dirs, strict=True):
-        needs = f" (requires {', '.join(pack.requires)})" if pack.requires else ""
-        print(f"{pack.id} {pack.version}: {pack.name}{needs}  [{folder}]")
+        needs = [f"requires {', '.join(pack.requires)}"] if pack.requires else []
+        needs += [f"loads after {', '.join(pack.load_after)}"] if pack.load_after else []
+        print(f"{pack.id} {pack.version}: {pack.name}" + (f" ({'; '.join(needs)})" if needs else "")
+              + f"  [{folder}]")
     for line in mods.summary(content)[1:]:
         print(f"  {line}")
+    for problem in content.warnings:
+        print(f"  {problem}")
+    return 0
+
+
+def cmd_mods_trace(args: argparse.Namespace) -> int:
+    """One world of a scenario, quarter by quarter: the events that fired, and why the
+    events named with --event did not."""
+    from game.bots import bots_with
+    from game.mods.trace import trace
+
+    pack = Path(args.path)
+    content = load_content([*(Path(m) for m in (getattr(args, "mods", None) or [])), pack])
+    if args.scenario not in content.scenarios:
+        from game import mods
+
+        mine = mods.scenarios_of(content, pack)
+        print(f"architect: no scenario {args.scenario!r}; the pack's: {', '.join(mine) or 'none'}; "
+              f"all: {', '.join(sorted(content.scenarios))}", file=sys.stderr)
+        return 2
+    known = bots_with(content)
+    if args.bot not in known:
+        print(f"architect: unknown bot {args.bot!r}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    if args.seed is not None and args.seed < 0:
+        print("architect: --seed must be 0 or more", file=sys.stderr)
+        return 2
+    result = trace(_world(content, args.scenario), known[args.bot], args.bot, args.seed, args.event or [],
+                   args.turns)
+    for line in result.lines():
+        print(line)
     return 0
 
 
@@ -301,7 +374,8 @@ def cmd_mods_docs(args: argparse.Namespace) -> int:
     path = Path(args.file)
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     head = text.split(mods.REFERENCE_MARK)[0].rstrip() + "\n\n" if mods.REFERENCE_MARK in text else text
-    new = head + mods.REFERENCE_MARK + "\n\n" + mods.reference_markdown()
+    reference = mods.reference_markdown(load_content())
+    new = head + mods.REFERENCE_MARK + "\n\n" + reference
     if args.check:
         if new != text:
             print(f"{path} is stale: run  architect mods docs --write", file=sys.stderr)
@@ -312,7 +386,7 @@ def cmd_mods_docs(args: argparse.Namespace) -> int:
         path.write_text(new, encoding="utf-8")
         print(path)
     else:
-        print(mods.reference_markdown())
+        print(reference)
     return 0
 
 
@@ -368,16 +442,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
 
     hidden_mods = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
-    mods = sub.add_parser("mods", help="tools for content packs: validate, schema, new, test, list, docs")
+    mods = sub.add_parser("mods", help="tools for content packs: validate, schema, new, test, list, docs, trace")
     msub = mods.add_subparsers(dest="mods_command", required=True)
     val = msub.add_parser("validate", help="check packs or single files; every problem as FILE:LINE: key: message")
     val.add_argument("paths", nargs="+", metavar="PATH", help="a pack folder (with pack.toml) or a content file")
+    val.add_argument("--warnings-ok", action="store_true",
+                     help="exit 0 when there are only warnings (what loads but cannot work as written)")
     val.set_defaults(func=cmd_mods_validate)
-    sch = msub.add_parser("schema", help="write a JSON Schema for each kind of file, for editor completion")
+    sch = msub.add_parser("schema", help="write a JSON Schema for each kind of file (and of patch), for editors")
     sch.add_argument("--out", required=True, metavar="DIR")
     sch.set_defaults(func=cmd_mods_schema)
     new = msub.add_parser("new", help="start a working example pack")
-    new.add_argument("name", metavar="NAME")
+    new.add_argument("name", metavar="NAME", help='the pack\'s name ("My pack" makes the folder my-pack/ and '
+                     'the id my-pack), or a folder path (mods/solar, ./solar, /home/me/solar: that folder, '
+                     'the pack named after its last part)')
     new.add_argument("--dir", metavar="DIR", help="create the pack inside this folder (default: here)")
     new.set_defaults(func=cmd_mods_new)
     tst = msub.add_parser("test", help="play a pack's scenario expectations headless and report each")
@@ -385,9 +463,19 @@ def build_parser() -> argparse.ArgumentParser:
     tst.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     tst.add_argument("--mods", **hidden_mods)
     tst.set_defaults(func=cmd_mods_test)
-    lst = msub.add_parser("list", help="the packs that load, in load order, and what overrides what")
+    lst = msub.add_parser("list", help="the packs that load, in load order, and what each changed")
     lst.add_argument("--mods", **hidden_mods)
     lst.set_defaults(func=cmd_mods_list)
+    trc = msub.add_parser("trace", help="play one world and list each quarter's events, and why an event did not fire")
+    trc.add_argument("path", metavar="PACK", help="the pack folder")
+    trc.add_argument("--scenario", required=True, help="the scenario to play")
+    trc.add_argument("--seed", type=int, help="the world's seed (default: the scenario's)")
+    trc.add_argument("--event", action="append", metavar="ID",
+                     help="say each quarter why this event did not fire, for each city (repeatable)")
+    trc.add_argument("--bot", default="pass", help="the strategy that plays the player's city (default pass)")
+    trc.add_argument("--turns", type=int, help="stop after this many turns (default: the whole scenario)")
+    trc.add_argument("--mods", **hidden_mods)
+    trc.set_defaults(func=cmd_mods_trace)
     doc = msub.add_parser("docs", help="print or update the generated reference in docs/modding.md")
     doc.add_argument("--file", default="docs/modding.md")
     doc.add_argument("--write", action="store_true", help="rewrite the reference part of the file")
@@ -397,6 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from game.mods.runtime_log import install
+
+    install()  # problems met while playing content go to the content problem log
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from game.bots import BOTS, Bot, land_addict_bot, pass_bot  # noqa: F401  (re-exported)
+from game.engine import finite
 from game.engine.scoring import failed_firms, score
 from game.engine.state import Noise, State, new_state
 from game.engine.tick import begin_turn, debt_ratio, end_turn, land_share, portfolio_value
@@ -330,6 +331,8 @@ def simulate(world: World, n_worlds: int, turns: int | None = None, seed: int | 
     spread = Spread(world, n_turns)
     state, final = play_batch(world, n_worlds, turns, seed, (bots or BOTS)[bot], progress, spread=spread)
     seconds = time.perf_counter() - t0
+    bad = finite.locate(world, state) if not finite.all_finite(state) else []
+    log = finite.report(bad)
     return {
         "scenario": world.scenario.id, "bot": bot, "worlds": n_worlds,
         "turns": int(state.turn), "seed": world.scenario.seed if seed is None else seed,
@@ -339,6 +342,7 @@ def simulate(world: World, n_worlds: int, turns: int | None = None, seed: int | 
         "failed_firms_total": int(final["failed_firms"].sum()),
         "crisis_rate": float(final["fiscal_crisis"].mean()),
         "diverged_most": spread.diverged_most(),
+        "content_problems": [f"{p}; {p.advice()}" + (f" (logged to {log})" if log else "") for p in bad],
     }
 
 

@@ -105,7 +105,8 @@ def write_pack(root: Path, rel: Path, text: str) -> Path:
     return pack
 
 
-FILE_LEVEL = ("TOML syntax", "file is ", "not UTF-8", "cannot read", "TOML nests")
+FILE_LEVEL = ("TOML syntax", "file is ", "not UTF-8", "cannot read", "TOML nests", "the file is empty",
+              "the file is UTF-16")
 
 
 def play_a_little(content, event_id: str) -> None:
@@ -153,16 +154,16 @@ def test_mutated_events_give_content_error_or_a_playable_game(root, case):
 
 
 def test_an_event_with_huge_numbers_keeps_the_state_finite(tmp_path):
-    """Values a modder may legally write (no NaN or infinity) must not overflow the state."""
+    """The largest values a modder may legally write must not overflow the state."""
     text = '''id = "huge"
 title = "t"
 text = "x"
 chance = 1.0
 cities = "all"
 effects = [
-    { op = "add", field = "city.treasury_bn", value = 1e9, per = "city.gdp_bn" },
+    { op = "add", field = "city.treasury_bn", value = 1e6, per = "city.gdp_bn" },
     { op = "multiply", field = "sector.other_capacity_bn", value = 100, sector = "ev-makers" },
-    { op = "set", field = "city.population_m", value = 1e9 },
+    { op = "set", field = "city.population_m", value = 1e6 },
 ]
 '''
     pack = write_pack(tmp_path, Path("events/huge.toml"), text)

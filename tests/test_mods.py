@@ -10,18 +10,11 @@ from pathlib import Path
 import pytest
 
 from game import mods
-from game.cli import main
 from game.content.loader import ContentError, discover_mods, load_content
+from tests.helpers import REPO, run_cli
+from tests.helpers import write_files as write
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs" / "modding.md"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
 
 
 BAD_EVENT = '''#:schema ../schema/event.schema.json
@@ -74,12 +67,6 @@ def broken_pack(root: Path) -> Path:
     })
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 # ----- validate --------------------------------------------------------------------------------
 
 
@@ -94,14 +81,14 @@ def test_a_broken_pack_reports_every_kind_of_problem_at_once(tmp_path, capsys):
     code, out, err = run_cli(capsys, "mods", "validate", str(pack))
     assert code == 1
     lines = out.splitlines()
-    line_re = re.compile(r"^(?P<file>[^:]+\.toml)(:(?P<line>\d+))?: (?P<key>\S+): (?P<msg>.+)$")
+    line_re = re.compile(r"^(?P<file>[^:]+\.toml):(?P<line>\d+)(:\d+)?: (warning: )?(?P<key>\S+): (?P<msg>.+)$")
     for line in lines:
         assert line_re.match(line), line
     text = "\n".join(lines)
     for needle in [
         "requires.1: needs the pack 'other-pack'",                      # dangling pack id
-        "capacity_bn: Input should be a valid number",                    # wrong type
-        "chance: Input should be less than or equal to 1",                # impossible value
+        'capacity_bn: expected a number, got the text "three"',          # wrong type
+        "chance: 1.5 is out of range: chance per quarter while the trigger holds, above 0 and at most 1",
         "did you mean 'add'?",                                            # misspelt effect op
         "ai_default is a key of the whole file",                          # TOML table trap
         "cooldwon: unknown key; did you mean 'cooldown'?",                # unknown key
@@ -189,7 +176,8 @@ def test_schema_files_are_json_schema_with_registry_names(tmp_path, capsys):
     code, out, err = run_cli(capsys, "mods", "schema", "--out", str(tmp_path))
     assert code == 0 and "#:schema" in err
     names = {p.name for p in tmp_path.iterdir()}
-    assert names == {f"{k}.schema.json" for k in ("pack", "sector", "firm", "scenario", "event", "bot")}
+    kinds = ("sector", "firm", "scenario", "event", "bot")
+    assert names == {f"{k}.schema.json" for k in ("pack", *kinds)} | {f"{k}.patch.schema.json" for k in kinds}
     event = json.loads((tmp_path / "event.schema.json").read_text(encoding="utf-8"))
     assert event["$schema"].endswith("2020-12/schema")
     text = json.dumps(event)
@@ -198,37 +186,63 @@ def test_schema_files_are_json_schema_with_registry_names(tmp_path, capsys):
 
 
 def test_committed_schemas_are_current():
-    for kind in mods.SCHEMA_FILES:
-        committed = json.loads((REPO / "docs" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
-        assert committed == mods.json_schema(kind), f"run: architect mods schema --out docs/schema ({kind})"
+    for name in mods.schema_names():
+        committed = json.loads((REPO / "docs" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert committed == mods.json_schema(name), f"run: architect mods schema --out docs/schema ({name})"
+    shipped = {p.name for p in (REPO / "docs" / "schema").iterdir()}
+    assert shipped == {f"{n}.schema.json" for n in mods.schema_names()}
 
 
-def test_base_content_files_point_their_editor_at_the_schema():
-    for toml in sorted((REPO / "content").glob("events/*.toml")):
-        assert toml.read_text(encoding="utf-8").startswith("#:schema ../../docs/schema/event.schema.json\n"), toml
+def test_every_base_file_points_its_editor_at_its_schema():
+    files = sorted((REPO / "content").rglob("*.toml"))
+    assert len(files) > 70
+    for toml in files:
+        kind = "pack" if toml.name == "pack.toml" else mods.KIND_OF_FOLDER[toml.parent.name]
+        first = toml.read_text(encoding="utf-8").splitlines()[0]
+        rel = "../docs/schema" if kind == "pack" else "../../docs/schema"
+        assert first == f"#:schema {rel}/{kind}.schema.json", toml
+        assert (toml.parent / first.split(" ", 1)[1]).is_file(), toml
 
 
-def test_list_shows_the_load_order_and_overrides(tmp_path, capsys):
+def test_list_shows_the_load_order_and_what_each_pack_changed(tmp_path, capsys):
     a = write(tmp_path / "a", {"pack.toml": 'id = "a"\nname = "A"\nversion = "1.0"\n',
                                "events/price-war.toml": (REPO / "content/events/price-war.toml").read_text(encoding="utf-8")})
     code, out, _ = run_cli(capsys, "--mods", str(a), "mods", "list")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("base ") and lines[1].startswith("a 1.0: A")
-    assert any("override: events/price-war from a/events/price-war.toml replaces" in ln for ln in lines)
+    assert any(ln.strip().startswith("events/price-war: base: defines (content/events/price-war.toml:")
+               and "-> a: replaces (a/events/price-war.toml:" in ln for ln in lines)
 
 
-# ----- packs: requires, overrides, the mods folder ----------------------------------------------
+# ----- packs: load order, overrides, the mods folder ---------------------------------------------
 
 
-def test_requires_must_load_first(tmp_path):
+def test_the_load_order_follows_requires_and_load_after(tmp_path):
     a = write(tmp_path / "a", {"pack.toml": 'id = "a"\nname = "A"\nversion = "1.0"\n'})
     b = write(tmp_path / "b", {"pack.toml": 'id = "b"\nname = "B"\nversion = "1.0"\nrequires = ["base", "a"]\n'})
+    c = write(tmp_path / "c", {"pack.toml": 'id = "c"\nname = "C"\nversion = "1.0"\nload_after = ["b", "absent"]\n'})
     assert [p.id for p in load_content([a, b]).packs] == ["base", "a", "b"]
+    assert [p.id for p in load_content([b, a]).packs] == ["base", "a", "b"]  # sorted, not refused
+    assert [p.id for p in load_content([c, b, a]).packs] == ["base", "a", "b", "c"]
+    assert [p.id for p in load_content([c]).packs] == ["base", "c"]  # load_after an absent pack: fine
+
+
+def test_a_missing_requirement_or_a_cycle_is_named(tmp_path):
+    b = write(tmp_path / "b", {"pack.toml": 'id = "b"\nname = "B"\nversion = "1.0"\nrequires = ["base", "aa"]\n'})
+    a = write(tmp_path / "a", {"pack.toml": 'id = "a"\nname = "A"\nversion = "1.0"\n'})
     with pytest.raises(ContentError) as info:
         load_content([b, a])
-    [p] = info.value.problems
-    assert p.key == "requires.1" and p.line == 4 and "base -> b" in p.message
+    [p] = info.value.errors
+    assert (p.file, p.line, p.key) == ("b/pack.toml", 4, "requires.1")
+    assert "needs the pack 'aa', which is not loaded (loaded: base, b, a)" in str(p) and "did you mean 'a'?" in str(p)
+    x = write(tmp_path / "x", {"pack.toml": 'id = "x"\nname = "X"\nversion = "1.0"\nrequires = ["y"]\n'})
+    y = write(tmp_path / "y", {"pack.toml": 'id = "y"\nname = "Y"\nversion = "1.0"\nload_after = ["x"]\n'})
+    with pytest.raises(ContentError) as info:
+        load_content([x, y])
+    [p] = info.value.errors
+    assert str(p) == ("x/pack.toml:4: requires.0: the load order has a cycle: x -> y -> x (each must load "
+                      "after the next): drop one of these requires or load_after")
 
 
 def test_a_later_pack_overrides_an_event_by_id(tmp_path):
@@ -241,6 +255,10 @@ def test_a_later_pack_overrides_an_event_by_id(tmp_path):
     both = load_content([a, b])
     assert both.events["price-war"].chance == 0.01
     assert [(k, i) for k, i, *_ in both.overrides] == [("events", "price-war"), ("events", "price-war")]
+    [clash] = both.warnings
+    assert clash.file == "b/events/pw.toml" and clash.line == 5
+    assert "events/price-war is replaced by b after a replaced it (a/events/pw.toml:5): a's changes are lost" \
+        in clash.message
     assert load_content([b, a]).events["price-war"].chance == 0.9
 
 
@@ -260,10 +278,10 @@ def test_the_reference_in_the_docs_is_current(capsys):
     assert code == 0, "docs/modding.md is stale: run  architect mods docs --write"
 
 
-def test_the_reference_names_every_metric_field_and_effect():
+def test_the_reference_names_every_metric_field_effect_kind_and_base_id(content):
     from game.engine.registry import FIELDS, METRICS
 
-    ref = mods.reference_markdown()
+    ref = mods.reference_markdown(content)
     for name in [*METRICS, *FIELDS]:
         assert f"`{name}`" in ref, name
     for op in ("add", "multiply", "set", "stake", "invest", "spawn_firm", "set_flag", "clear_flag",
@@ -271,3 +289,12 @@ def test_the_reference_names_every_metric_field_and_effect():
         assert f"`{op}`" in ref, op
     for meta in (FIELDS["city.treasury_bn"], METRICS["city.land_share"]):
         assert meta.unit and meta.meaning
+    for table in ("#### bot (`bots/`)", "##### BotRule", "##### MilestoneDef", "##### MilestoneWhen",
+                  "##### Expectation", "##### ForcedEvent"):
+        assert table in ref, table
+    for kind in ("sectors", "firms", "scenarios", "events"):
+        for item in getattr(content, kind):
+            assert f"| `{item}` |" in ref, item
+    assert "| `demand_bn` | `number`: ¥ bn of output a year, above 0 and at most 20,000 | required |" in ref
+    assert "| `name` | `text`, at most 60 characters | required |" in ref
+    assert "docs/calibration.md" in ref

@@ -13,6 +13,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from game.content.locate import suggest
+from game.content.names import fields, metrics
+from game.content.positions import key_positions, position_of
+from game.content.problems import Problem
 from game.content.schema import (
     AddEffect,
     AllOf,
@@ -44,8 +47,7 @@ Report = Callable[[tuple[Any, ...], str], None]
 
 
 def check_events(content: Any, problems: list) -> None:
-    from game.engine.registry import FIELDS, METRICS  # the engine's one registry
-
+    metric_specs, field_specs = metrics(), fields()
     flags_set = {eff.flag for ev in content.events.values() for _, eff in _all_effects(ev)
                  if isinstance(eff, FlagEffect) and eff.op == "set_flag"}
     flags_set |= {f for sc in content.scenarios.values() for f in sc.flags}
@@ -53,16 +55,16 @@ def check_events(content: Any, problems: list) -> None:
         def bad(loc: tuple[Any, ...], message: str, ev: EventDef = ev) -> None:
             problems.append(content.problem("events", ev.id, loc, message))
 
-        _EventChecker(content, ev, bad, METRICS, FIELDS, flags_set).run()
+        _EventChecker(content, ev, bad, metric_specs, field_specs, flags_set).run()
     for kind, label, data, text in content.unvalidated:
         if kind == "events":
-            _check_parts(content, data, label, text, problems, METRICS, FIELDS, flags_set)
+            _check_parts(content, data, label, text, problems, metric_specs, field_specs, flags_set)
     _check_cycles(content, problems)
     for sc in content.scenarios.values():
         def bad_sc(loc: tuple[Any, ...], message: str, sc: ScenarioDef = sc) -> None:
             problems.append(content.problem("scenarios", sc.id, loc, message))
 
-        _check_scenario(content, sc, bad_sc, METRICS)
+        _check_scenario(content, sc, bad_sc, metric_specs)
 
 
 def _all_effects(ev: EventDef) -> list[tuple[tuple[Any, ...], Any]]:
@@ -259,10 +261,10 @@ def _check_parts(content: Any, data: dict[str, Any], label: str, text: str, prob
                  metrics: dict, fields: dict, flags_set: set[str]) -> None:
     """Reference checks on the parts of an event file that passed their own schema, when the
     file as a whole did not (its schema problems are already reported)."""
-    from game.content.loader import Problem, find_key_line
+    positions = key_positions(text)
 
     def bad(loc: tuple[Any, ...], message: str) -> None:
-        problems.append(Problem(label, find_key_line(text, loc), ".".join(map(str, loc)), message))
+        problems.append(Problem(label, position_of(positions, loc)[0], ".".join(map(str, loc)), message))
 
     def parse(adapter: Any, raw: Any) -> Any:
         try:
@@ -296,6 +298,41 @@ def _check_parts(content: Any, data: dict[str, Any], label: str, text: str, prob
                 check._effect(eff, ("options", k, "effects", i))
         if (fu := parse(TypeAdapter(FollowUp), opt.get("follow_up"))) is not None:
             check._event_id(fu.event, ("options", k, "follow_up", "event"))
+
+
+def condition_metrics(cond: Any, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every metric a condition reads, with where it sits."""
+    if cond is None:
+        return []
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        return [hit for k, sub in enumerate(getattr(cond, key)) for hit in condition_metrics(sub, (*loc, key, k))]
+    if isinstance(cond, NotOf):
+        return condition_metrics(cond.not_, (*loc, "not"))
+    metric = getattr(cond, "metric", None)
+    return [((*loc, "metric"), metric)] if metric else []
+
+
+def flags_required(ev: EventDef, setting: bool, located: bool = False) -> list[Any]:
+    """The flags an event sets (``setting``), or those its trigger needs set: flag tests on
+    the way through ``all`` from the top, not under ``any`` or ``not`` (with where they sit
+    when ``located``)."""
+    if setting:
+        return [eff.flag for _, eff in _all_effects(ev) if isinstance(eff, FlagEffect) and eff.op == "set_flag"]
+    out: list[Any] = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(ev.trigger, ("trigger",))]
+    while todo:
+        cond, loc = todo.pop()
+        if isinstance(cond, FlagIs):
+            out.append(((*loc, "flag"), cond.flag) if located else cond.flag)
+        elif isinstance(cond, AllOf):
+            todo += [(c, (*loc, "all", k)) for k, c in enumerate(cond.all)]
+    return out
+
+
+def queued_events(ev: EventDef) -> list[str]:
+    """The events this one may queue (its queue effects and its options' follow-ups)."""
+    return [e for _, e in follow_ups(ev)]
 
 
 def follow_ups(ev: EventDef) -> list[tuple[tuple[Any, ...], str]]:
@@ -343,6 +380,7 @@ def _check_scenario(content: Any, sc: ScenarioDef, bad: Report, metrics: dict) -
             bad((*loc, "bot"), f"unknown bot {ex.bot!r}; known: {', '.join(known)}" + suggest(ex.bot, known))
         if ex.turn is not None and ex.turn > sc.turns:
             bad((*loc, "turn"), f"turn {ex.turn} is after the scenario's last turn {sc.turns}")
+        _check_steering(content, sc, ex, loc, bad)
         if (ex.metric is None) == (ex.event is None):
             bad(loc, "an expectation checks either a metric (metric, op, value) or an event (event, at_least)")
             continue
@@ -381,3 +419,28 @@ def _check_scenario(content: Any, sc: ScenarioDef, bad: Report, metrics: dict) -
             for key in ("op", "value", "sector", "firm"):
                 if getattr(ex, key) is not None:
                     bad((*loc, key), f"{key} belongs to a metric expectation")
+
+
+def _check_steering(content: Any, sc: ScenarioDef, ex: Any, loc: tuple[Any, ...], bad: Report) -> None:
+    """An expectation's `choose` and `force` name events in play and options they have."""
+    in_play = content.events if sc.events == "all" else sc.events
+
+    def known(eid: str, at: tuple[Any, ...]) -> Any:
+        if eid not in content.events:
+            bad(at, f"unknown event {eid!r}" + suggest(eid, content.events))
+        elif eid not in in_play:
+            bad(at, f"event {eid!r} is not in the scenario's events" + suggest(eid, in_play))
+        else:
+            return content.events[eid]
+        return None
+
+    for eid, option in ex.choose.items():
+        ev = known(eid, (*loc, "choose", eid))
+        if ev is not None and option >= len(ev.options):
+            bad((*loc, "choose", eid), f"{eid!r} has {len(ev.options)} options (numbered from 0); got {option}")
+    for k, forced in enumerate(ex.force):
+        known(forced.event, (*loc, "force", k, "event"))
+        last = ex.turn or sc.turns
+        if forced.turn >= last:
+            bad((*loc, "force", k, "turn"), f"turn {forced.turn} is not played: the expectation plays turns "
+                f"0 to {last - 1}")

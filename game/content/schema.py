@@ -1,26 +1,69 @@
-"""Pydantic schemas for content files: sectors, firms, scenarios and events.
+"""Pydantic schemas for content files: packs, sectors, firms, scenarios, bots (events are in
+game/content/event_schema.py, imported here so that one module names every kind).
 
-Content is validated once, at load; the engine trusts it afterwards. Units are in the
-field names or their descriptions: money in ¥ billion (``_bn``), land in hectares
-(``_ha``), rates per year unless a name says ``_q`` (per quarter).
+Content is validated once, at load; the engine trusts it afterwards. Every number has a
+unit and finite bounds (game/content/bounds.py); nothing is coerced. Money is in ¥ billion
+(``_bn``), land in hectares (``_ha``), rates per year unless a name says ``_q``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
-Id = str  # lower-case words joined by '-', e.g. "memory-chips"
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+from game.content.bounds import num
+from game.content.event_schema import (  # noqa: F401  (one module names every kind)
+    BIG,
+    EFFECT_TYPES,
+    ID_MAX,
+    ID_PATTERN,
+    MAX_CONDITIONS,
+    MAX_EFFECTS,
+    MAX_OPTIONS,
+    METRIC_PATTERN,
+    AddEffect,
+    AllOf,
+    AnyOf,
+    Between,
+    Compare,
+    Condition,
+    Effect,
+    EventDef,
+    FlagEffect,
+    FlagIs,
+    FollowUp,
+    Id,
+    InvestEffect,
+    MetricName,
+    ModifierEffect,
+    MultiplyEffect,
+    NotOf,
+    Op,
+    OptionDef,
+    QueueEffect,
+    ScopeDef,
+    SetEffect,
+    SpawnEffect,
+    StakeEffect,
+    Strict,
+)
+from game.content.locate import suggest
 
 ARCHETYPES = ("player", "herd-chaser", "land-addict", "cautious", "copycat")
 Archetype = Literal["player", "herd-chaser", "land-addict", "cautious", "copycat"]
 InitialStage = Literal["prospect", "building", "ramping", "operating", "listed"]
+Name = Annotated[str, Field(min_length=1, max_length=60)]
+Description = Annotated[str, Field(max_length=2000)]
+SEED_MAX = 2**32 - 1
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+# The most a scenario may hold: a world of this size still fits a batch in memory
+# (the batch's estimate is checked again before `simulate` or `mods test` starts).
+MAX_CITIES = 12
+MAX_SECTORS = 24
+MAX_FIRMS = 120
+MAX_EVENTS = 300
+MAX_TURNS = 200
 
 
 class SectorDef(Strict):
@@ -30,459 +73,193 @@ class SectorDef(Strict):
     (price index 1.0), so revenue = output x price index.
     """
 
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=60)
-    description: str = ""
-    demand_bn: float = Field(gt=0, description="national demand at the start, ¥ bn of output a year")
-    demand_growth: float = Field(ge=-0.5, le=1.0, description="trend growth of demand per year")
-    cycle_amplitude: float = Field(ge=0, lt=1, description="swing of the demand cycle, share of trend")
-    cycle_years: float = Field(gt=0, le=30, description="length of one demand cycle in years")
-    cycle_phase: float = Field(default=0.0, description="where the cycle starts, in years")
-    shock_sd: float = Field(ge=0, le=0.5, description="sd of quarterly demand shocks (log)")
-    shock_persistence: float = Field(default=0.7, ge=0, lt=1, description="AR(1) weight of last quarter's shock")
-    other_capacity_share: float = Field(
-        gt=0, le=2,
-        description="capacity held by the rest of the country at the start, as a share of demand",
-    )
-    other_capacity_growth: float = Field(ge=-0.5, le=1.0, description="growth per year of the rest of the country's capacity")
-    price_elasticity: float = Field(gt=0, le=5, description="price moves as (demand/capacity)^(1/elasticity)")
-    price_floor: float = Field(default=0.35, gt=0, lt=1)
-    price_ceiling: float = Field(default=2.5, gt=1, le=10)
-    capex_per_capacity: float = Field(gt=0, description="¥ bn of capex per ¥ bn of annual capacity")
-    build_quarters: int = Field(ge=1, le=40, description="quarters from groundbreaking to first output")
-    ramp_quarters: int = Field(ge=1, le=40, description="quarters for yield to approach maturity")
-    start_yield: float = Field(default=0.3, gt=0, le=1, description="share of capacity usable when output starts")
-    learning_rate: float = Field(ge=0, lt=0.5, description="unit cost falls by this share per doubling of cumulative output")
-    unit_cost: float = Field(gt=0, lt=2, description="mature cash cost per ¥ of output at reference price")
-    fixed_cost_share: float = Field(ge=0, lt=0.5, description="yearly fixed cost as a share of capex")
-    jobs_per_bn: float = Field(ge=0, description="jobs (thousands) per ¥ bn of annual capacity")
-    value_added_share: float = Field(gt=0, le=1, description="share of revenue that is local value added (GDP)")
-    tax_rate: float = Field(ge=0, lt=0.5, description="local taxes as a share of revenue")
+    id: Id
+    name: Name
+    description: Description = ""
+    demand_bn: float = num(unit="¥ bn of output a year", gt=0, le=20_000,
+                           description="national demand at the start")
+    demand_growth: float = num(unit="share a year", ge=-0.5, le=1.0, description="trend growth of demand per year")
+    cycle_amplitude: float = num(unit="share of trend", ge=0, lt=1, description="swing of the demand cycle")
+    cycle_years: float = num(unit="years", ge=0.5, le=30, description="length of one demand cycle")
+    cycle_phase: float = num(0.0, unit="years", ge=-30, le=30, description="where the cycle starts")
+    shock_sd: float = num(unit="log points", ge=0, le=0.5, description="sd of quarterly demand shocks")
+    shock_persistence: float = num(0.7, unit="weight", ge=0, lt=1, description="AR(1) weight of last quarter's shock")
+    other_capacity_share: float = num(
+        unit="share of demand", ge=0.05, le=2,
+        description="capacity held by the rest of the country at the start")
+    other_capacity_growth: float = num(unit="share a year", ge=-0.5, le=1.0,
+                                       description="growth per year of the rest of the country's capacity")
+    price_elasticity: float = num(unit="elasticity", ge=0.05, le=5,
+                                  description="price moves as (demand/capacity)^(1/elasticity)")
+    price_floor: float = num(0.35, unit="price index", ge=0.05, lt=1, description="the lowest the price index falls")
+    price_ceiling: float = num(2.5, unit="price index", gt=1, le=10, description="the highest the price index rises")
+    capex_per_capacity: float = num(unit="¥ bn of capex per ¥ bn of annual capacity", ge=0.05, le=20)
+    build_quarters: int = num(unit="quarters", ge=1, le=40, description="from groundbreaking to first output")
+    ramp_quarters: int = num(unit="quarters", ge=1, le=40, description="for yield to approach maturity")
+    start_yield: float = num(0.3, unit="share of capacity", gt=0, le=1, description="usable when output starts")
+    learning_rate: float = num(unit="share per doubling", ge=0, lt=0.5,
+                               description="unit cost falls by this share per doubling of cumulative output")
+    unit_cost: float = num(unit="¥ per ¥ of output", gt=0, lt=2, description="mature cash cost at the reference price")
+    fixed_cost_share: float = num(unit="share of capex a year", ge=0, lt=0.5, description="yearly fixed cost")
+    jobs_per_bn: float = num(unit="thousand jobs per ¥ bn of annual capacity", ge=0, le=100)
+    value_added_share: float = num(unit="share of revenue", gt=0, le=1, description="local value added (GDP)")
+    tax_rate: float = num(unit="share of revenue", ge=0, lt=0.5, description="local taxes")
     horizon: Literal["short", "medium", "long"] = Field(
         description="how long private investors must wait for returns; long-horizon sectors scare them early"
     )
-    inputs: list[Id] = Field(default_factory=list, description="sectors whose output this sector buys (its supply chain)")
-    valuation_multiple: float = Field(gt=0, le=30, description="enterprise value over annual revenue in a normal market")
-    prospect_rate: float = Field(
-        default=0.6, ge=0, le=10,
-        description="new projects a year in this sector seeking a home among the scenario's cities",
-    )
-    prospect_capacity_bn: float = Field(default=5.0, gt=0, description="typical annual capacity of such a project, ¥ bn")
-    prospect_names: list[str] = Field(
+    inputs: list[Id] = Field(default_factory=list, max_length=MAX_SECTORS,
+                             description="sectors whose output this sector buys (its supply chain)")
+    valuation_multiple: float = num(unit="x annual revenue", gt=0, le=30,
+                                    description="enterprise value over annual revenue in a normal market")
+    prospect_rate: float = num(
+        0.6, unit="projects a year", ge=0, le=10,
+        description="new projects a year in this sector seeking a home among the scenario's cities")
+    prospect_capacity_bn: float = num(5.0, unit="¥ bn of output a year", gt=0, le=2_000,
+                                      description="typical annual capacity of such a project")
+    prospect_names: list[Name] = Field(
         default_factory=list, max_length=40,
-        description="names given to projects that appear during play (else 'Sector venture N')",
-    )
+        description="names given to projects that appear during play (else 'Sector venture N')")
 
 
 class FirmDef(Strict):
     """A firm, present at the start or arriving later as a prospect asking for terms."""
 
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=60)
-    description: str = ""
+    id: Id
+    name: Name
+    description: Description = ""
     sector: Id
     city: Id = Field(description="the city where the firm is or wants to be")
     stage: InitialStage = "operating"
-    capacity_bn: float = Field(gt=0, description="annual capacity, ¥ bn of output at reference price")
-    cash_bn: float = Field(ge=0)
-    debt_bn: float = Field(default=0.0, ge=0)
-    quality: float = Field(default=0.5, ge=0, le=1, description="management and technology strength; weak firms burn cash")
-    arrives_turn: int = Field(default=0, ge=0, description="turn when a prospect appears")
-    ask_bn: float = Field(default=0.0, ge=0, description="equity a prospect asks for, ¥ bn")
-    offered_stake: float = Field(default=0.0, ge=0, le=1, description="stake the city gets for the whole ask")
-    city_stake: float = Field(default=0.0, ge=0, le=1, description="stake the city already holds")
-    history: str = Field(default="", description="what really happened, for the end report")
+    capacity_bn: float = num(unit="¥ bn of output a year at the reference price", gt=0, le=5_000)
+    cash_bn: float = num(unit="¥ bn", ge=0, le=5_000)
+    debt_bn: float = num(0.0, unit="¥ bn", ge=0, le=5_000)
+    quality: float = num(0.5, unit="0..1", ge=0, le=1,
+                         description="management and technology strength; weak firms burn cash")
+    arrives_turn: int = num(0, unit="turn", ge=0, le=MAX_TURNS, description="turn when a prospect appears")
+    ask_bn: float = num(0.0, unit="¥ bn", ge=0, le=5_000, description="equity a prospect asks for")
+    offered_stake: float = num(0.0, unit="share", ge=0, le=1, description="stake the city gets for the whole ask")
+    city_stake: float = num(0.0, unit="share", ge=0, le=1, description="stake the city already holds")
+    history: str = Field(default="", max_length=2000, description="what really happened, for the end report")
+
+
+YEAR = {"unit": "year", "ge": 1900, "le": 2150}
 
 
 class LandCyclePoint(Strict):
-    year: float
-    index: float = Field(gt=0, le=20, description="macro land demand index; 1.0 = start of the scenario")
+    """One point of the national land cycle; the game interpolates between points."""
+
+    year: float = num(**YEAR)
+    index: float = num(unit="index", ge=0.01, le=20, description="macro land demand; 1.0 = start of the scenario")
 
 
 class GrowthPoint(Strict):
-    year: float
-    rate: float = Field(ge=-0.3, le=0.5, description="national nominal GDP growth per year")
+    """National nominal GDP growth from this year on (interpolated)."""
+
+    year: float = num(**YEAR)
+    rate: float = num(unit="share a year", ge=-0.3, le=0.5, description="national nominal GDP growth")
 
 
 class CityDef(Strict):
     """The player's city or a rival. Money in ¥ bn, land in hectares."""
 
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=40)
+    id: Id
+    name: Annotated[str, Field(min_length=1, max_length=40)]
     archetype: Archetype
-    gdp_bn: float = Field(gt=0, description="GDP at the start, ¥ bn a year")
-    population_m: float = Field(gt=0, description="residents, millions")
-    treasury_bn: float = Field(ge=0)
-    debt_bn: float = Field(default=0.0, ge=0)
-    land_bank_ha: float = Field(ge=0, description="developable land the city can still sell, ha")
-    land_price_bn_per_ha: float = Field(gt=0, description="land price at the start, ¥ bn per ha")
-    infrastructure: float = Field(default=1.0, gt=0, le=10, description="infrastructure index, 1.0 = ordinary")
-    tax_take: float = Field(default=0.075, gt=0, lt=0.5, description="local tax revenue from the base economy, share of GDP")
-    transfers_share: float = Field(default=0.02, ge=0, lt=0.5, description="transfers from the province, share of GDP")
-    spending_share: float = Field(default=0.11, gt=0, lt=0.6, description="core spending (salaries, services), share of GDP")
-    development_share: float = Field(default=0.04, ge=0, lt=0.3, description="development spending the city wants, share of GDP; cut when the treasury runs dry")
-    growth_premium: float = Field(default=0.0, ge=-0.2, le=0.3, description="base-economy growth above the national rate, per year")
-    land_absorption_ha: float = Field(default=150.0, gt=0, description="hectares a quarter the land market absorbs before prices sag")
-    land_share: float = Field(default=0.4, ge=0, lt=1, description="land revenue over fiscal revenue in the year before the start")
-    credibility: float = Field(default=0.5, ge=0, le=1, description="how much investors trust the city's promises")
+    gdp_bn: float = num(unit="¥ bn a year", gt=0, le=50_000, description="GDP at the start")
+    population_m: float = num(unit="million people", ge=0.01, le=100, description="residents")
+    treasury_bn: float = num(unit="¥ bn", ge=0, le=50_000)
+    debt_bn: float = num(0.0, unit="¥ bn", ge=0, le=50_000)
+    land_bank_ha: float = num(unit="ha", ge=0, le=1_000_000, description="developable land the city can still sell")
+    land_price_bn_per_ha: float = num(unit="¥ bn per ha", ge=0.0001, le=5, description="land price at the start")
+    infrastructure: float = num(1.0, unit="index", ge=0.2, le=10, description="infrastructure, 1.0 = ordinary")
+    tax_take: float = num(0.075, unit="share of GDP", gt=0, lt=0.5,
+                          description="local tax revenue from the base economy")
+    transfers_share: float = num(0.02, unit="share of GDP", ge=0, lt=0.5, description="transfers from the province")
+    spending_share: float = num(0.11, unit="share of GDP", gt=0, lt=0.6, description="core spending (salaries, services)")
+    development_share: float = num(0.04, unit="share of GDP", ge=0, lt=0.3,
+                                   description="development spending the city wants; cut when the treasury runs dry")
+    growth_premium: float = num(0.0, unit="share a year", ge=-0.2, le=0.3,
+                                description="base-economy growth above the national rate")
+    land_absorption_ha: float = num(150.0, unit="ha a quarter", ge=1, le=100_000,
+                                    description="land the market absorbs before prices sag")
+    land_share: float = num(0.4, unit="share", ge=0, lt=1,
+                            description="land revenue over fiscal revenue in the year before the start")
+    credibility: float = num(0.5, unit="0..1", ge=0, le=1, description="how much investors trust the city's promises")
+
+
+WEIGHT = {"unit": "weight", "ge": 0, "le": 10}
 
 
 class ScoreWeights(Strict):
-    gdp_growth: float = Field(default=0.35, ge=0)
-    land_share_drop: float = Field(default=0.25, ge=0)
-    portfolio: float = Field(default=0.2, ge=0)
-    debt_discipline: float = Field(default=0.1, ge=0)
-    jobs: float = Field(default=0.1, ge=0)
+    """How the final score weighs its parts (normalised by their sum)."""
+
+    gdp_growth: float = num(0.35, **WEIGHT)
+    land_share_drop: float = num(0.25, **WEIGHT)
+    portfolio: float = num(0.2, **WEIGHT)
+    debt_discipline: float = num(0.1, **WEIGHT)
+    jobs: float = num(0.1, **WEIGHT)
 
 
 class HistoryPoint(Strict):
     """A real figure the end report compares with (metric names from shared data)."""
 
-    metric: str
-    year: int
-    value: float
-    unit: str
-    label: str = ""
+    metric: Annotated[str, Field(min_length=1, max_length=60)]
+    year: int = num(**YEAR)
+    value: float = num(unit="as `unit` says", ge=-BIG, le=BIG)
+    unit: Annotated[str, Field(min_length=1, max_length=40)]
+    label: Annotated[str, Field(max_length=120)] = ""
 
 
 class HistoricalMove(Strict):
     """A decision the real city took, as an action; the `historical` bot replays these."""
 
-    turn: int = Field(ge=0)
+    turn: int = num(unit="turn", ge=0, le=MAX_TURNS)
     action: dict[str, Any] = Field(description="an action as data, e.g. { kind = \"invest_equity\", firm = \"boe-hefei-gen6\", amount_bn = 9.0 }")
-    note: str = ""
-
-
-class ScenarioDef(Strict):
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=60)
-    description: str
-    difficulty: Literal["tutorial", "easy", "normal", "hard"]
-    start_year: int = Field(ge=1990, le=2100)
-    start_quarter: int = Field(default=1, ge=1, le=4)
-    turns: int = Field(ge=1, le=200)
-    seed: int = Field(default=2008, ge=0)
-    attention_per_turn: int = Field(default=3, ge=1, le=10)
-    player_city: Id
-    cities: list[CityDef] = Field(min_length=2)
-    sectors: list[Id] = Field(min_length=1)
-    firms: list[Id] = Field(default_factory=list)
-    land_cycle: list[LandCyclePoint] = Field(min_length=1)
-    macro_growth: list[GrowthPoint] = Field(min_length=1)
-    bond_rate: float = Field(default=0.045, ge=0, lt=0.3, description="yearly coupon of city bonds at a low debt ratio")
-    debt_limit_ratio: float = Field(default=2.5, gt=0, description="debt over yearly revenue the province tolerates")
-    victory: str = Field(description="what the player must achieve, in words")
-    score: ScoreWeights = ScoreWeights()
-    history: list[HistoryPoint] = Field(default_factory=list)
-    tips: list[str] = Field(default_factory=list, description="tutorial hints shown turn by turn")
-    milestones: list[MilestoneDef] = Field(default_factory=list, max_length=40,
-                                           description="classroom pauses for discussion, by date or condition")
-    spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
-    historical_moves: list[HistoricalMove] = Field(default_factory=list, description="what the real city did, turn by turn")
-    historical_land_pace: float = Field(default=0.8, ge=0, le=5, description="land the real city sold each quarter, as a share of absorption")
-    events: Literal["all"] | list[Id] = Field(
-        default="all", description='the events in play: "all" (every event of the loaded packs) or a list of event ids ([] for none)')
-    flags: list[Id] = Field(default_factory=list, max_length=20,
-                            description="flags every city starts with (story markers); events test them with { flag = \"...\" }")
-    expectations: list[Expectation] = Field(
-        default_factory=list, max_length=50,
-        description="balance checks `architect mods test` runs headless (the game ignores them)")
-    # every event of the loaded packs, set by the loader, so that a World built from this
-    # scenario alone can compile the events it names (not part of the file format)
-    _events: dict[str, Any] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _check_references(self) -> ScenarioDef:
-        ids = [c.id for c in self.cities]
-        if len(set(ids)) != len(ids):
-            raise ValueError("city ids must be unique")
-        if self.player_city not in ids:
-            raise ValueError(f"player_city {self.player_city!r} is not one of cities {ids}")
-        player = next(c for c in self.cities if c.id == self.player_city)
-        if player.archetype != "player":
-            raise ValueError("the player's city must have archetype 'player'")
-        if sum(c.archetype == "player" for c in self.cities) != 1:
-            raise ValueError("exactly one city has archetype 'player'")
-        for name in ("land_cycle", "macro_growth"):
-            years = [p.year for p in getattr(self, name)]
-            if years != sorted(years):
-                raise ValueError(f"{name} points must be in order of year")
-        return self
-
-
-class PackDef(Strict):
-    """A content pack's pack.toml: who it is and which packs must load before it."""
-
-    id: Id = Field(pattern=ID_PATTERN, description="the pack's id, lower-case words joined by '-'")
-    name: str = Field(description="the pack's name, as shown to players")
-    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$", description='e.g. "1.0" or "1.2.3"')
-    description: str = ""
-    requires: list[Id] = Field(default_factory=list, description="ids of packs that must load before this one")
-
-
-# ----- events ---------------------------------------------------------------------------------
-# Conditions, effects and events. Names of metrics and fields are checked by the loader
-# against the engine's registry (game/engine/registry.py); ids against the loaded content.
-
-Op = Literal["<", "<=", ">", ">=", "==", "!="]
-StageName = Literal["prospect", "building", "ramping", "operating", "listed", "distressed", "failed", "withdrawn"]
-MetricName = Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[a-z]+\.[a-z0-9_]+$",
-                                  description="a registered metric, e.g. city.land_share")]
-
-
-class _Located(Strict):
-    """A comparison may name the sector or firm it reads when no scope binds one."""
-
-    sector: Id | None = Field(default=None, description="read sector.* metrics of this sector")
-    firm: Id | None = Field(default=None, description="read firm.* metrics of this firm (one of the scenario's firms)")
-
-
-class Compare(_Located):
-    """`{ metric = "city.land_share", op = ">", value = 0.4 }`: a metric against a number."""
-
-    metric: MetricName
-    op: Op
-    value: float
-
-
-class Between(_Located):
-    """`{ metric = "game.year", min = 2020, max = 2020.75 }`: a metric within a range (inclusive)."""
-
-    metric: MetricName
-    min: float | None = None
-    max: float | None = None
-
-
-class FlagIs(Strict):
-    """`{ flag = "land-reform" }`: the city has this flag set."""
-
-    flag: Id = Field(pattern=ID_PATTERN)
-
-
-class AllOf(Strict):
-    """`{ all = [ ... ] }`: every condition holds."""
-
-    all: list[Condition] = Field(min_length=1, max_length=40)
-
-
-class AnyOf(Strict):
-    """`{ any = [ ... ] }`: at least one condition holds."""
-
-    any: list[Condition] = Field(min_length=1, max_length=40)
-
-
-class NotOf(Strict):
-    """`{ not = { ... } }`: the condition does not hold."""
-
-    not_: Condition = Field(alias="not")
-
-
-def _condition_form(value: Any) -> str | None:
-    """Which form of condition a table is, from its keys (pydantic calls this to pick one)."""
-    if isinstance(value, BaseModel):
-        return {AllOf: "all", AnyOf: "any", NotOf: "not", FlagIs: "flag", Compare: "compare",
-                Between: "between"}.get(type(value))
-    if not isinstance(value, dict):
-        return None
-    for key in ("all", "any", "not", "flag"):
-        if key in value:
-            return key
-    if "min" in value or "max" in value:
-        return "between"
-    if "metric" in value or "op" in value or "value" in value:
-        return "compare"
-    return None
-
-
-Condition = Annotated[
-    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[NotOf, Tag("not")]
-    | Annotated[FlagIs, Tag("flag")] | Annotated[Compare, Tag("compare")] | Annotated[Between, Tag("between")],
-    Discriminator(
-        _condition_form, custom_error_type="condition_form",
-        custom_error_message=("a condition is one of { all = [...] }, { any = [...] }, { not = {...} }, "
-                              "{ flag = \"...\" }, { metric = \"...\", op = \">\", value = 1 } or "
-                              "{ metric = \"...\", min = 0, max = 1 }")),
-]
-
-
-class ScopeDef(Strict):
-    """What an event is about: a firm or a sector that matches; its text and effects refer to it."""
-
-    kind: Literal["firm", "sector"]
-    sectors: list[Id] = Field(default_factory=list, max_length=20,
-                              description="only these sectors (default: every sector of the scenario)")
-    stages: list[StageName] = Field(default_factory=list, max_length=8,
-                                    description="firm scope: only firms at these stages (default: prospect to listed, and distressed)")
-    where: Literal["own", "rival", "any"] = Field(
-        default="own", description="firm scope: firms in the city itself, in a rival city, or anywhere")
-    held: bool | None = Field(default=None, description="firm scope: only firms the city holds a stake in (true) or not (false)")
-    pick: Literal["first", "max", "min"] = Field(
-        default="first", description="which match binds: the first in the scenario's order, or the one with the most/least of `by`")
-    by: MetricName | None = Field(default=None, description="the metric `pick = max/min` ranks by")
-
-
-class _Target(Strict):
-    sector: Id | None = Field(default=None, description="act on this sector instead of the one in scope")
-    firm: Id | None = Field(default=None, description="act on this firm (one of the scenario's firms) instead of the one in scope")
-
-
-class AddEffect(_Target):
-    """Add `value` (times the metric `per`, if given) to a field."""
-
-    op: Literal["add"]
-    field: MetricName
-    value: float = Field(ge=-1e9, le=1e9)
-    per: MetricName | None = Field(default=None, description="multiply value by this metric, e.g. city.gdp_bn")
-
-
-class MultiplyEffect(_Target):
-    """Multiply a field by `value`."""
-
-    op: Literal["multiply"]
-    field: MetricName
-    value: float = Field(ge=0, le=100)
-
-
-class SetEffect(_Target):
-    """Set a field to `value` (clipped to the field's range)."""
-
-    op: Literal["set"]
-    field: MetricName
-    value: float = Field(ge=-1e9, le=1e9)
-
-
-class StakeEffect(Strict):
-    """Change the city's stake in the firm in scope by `change` (a share of the firm); with
-    `pay = true` the city pays (or receives) the firm's current mark for it."""
-
-    op: Literal["stake"]
-    change: float = Field(ge=-1, le=1)
-    pay: bool = False
-    firm: Id | None = Field(default=None, description="this firm instead of the one in scope")
-
-
-class InvestEffect(Strict):
-    """The city puts `amount` (times the metric `per`) of new equity into the firm in scope,
-    from its treasury and never more than it holds: a prospect breaks ground, a distressed
-    firm is rescued, any other firm issues new shares to the city (as the invest and rescue
-    actions do)."""
-
-    op: Literal["invest"]
-    amount: float = Field(gt=0, le=10_000, description="¥ bn, or a multiple of `per`")
-    per: MetricName | None = Field(default=None, description="multiply amount by this metric, e.g. firm.rescue_need_bn")
-    firm: Id | None = Field(default=None, description="this firm instead of the one in scope")
-
-
-class SpawnEffect(Strict):
-    """A new project from a firm template (a firm file) asks for terms in the city."""
-
-    op: Literal["spawn_firm"]
-    template: Id = Field(description="id of a firm whose name, size, quality and ask the project takes")
-    where: Literal["own", "firm"] = Field(default="own", description="in the city itself, or in the city of the firm in scope")
-
-
-class FlagEffect(Strict):
-    """Set or clear one of the city's flags (conditions test them with { flag = ... })."""
-
-    op: Literal["set_flag", "clear_flag"]
-    flag: Id = Field(pattern=ID_PATTERN)
-
-
-class ModifierEffect(_Target):
-    """Change a lasting field for `turns` quarters, then undo the change."""
-
-    op: Literal["modifier"]
-    field: MetricName
-    add: float | None = Field(default=None, ge=-1e9, le=1e9)
-    multiply: float | None = Field(default=None, gt=0, le=100)
-    turns: int = Field(ge=1, le=40)
-
-
-class QueueEffect(Strict):
-    """Fire another event `after` quarters from now (if its trigger then holds)."""
-
-    op: Literal["queue"]
-    event: Id
-    after: int = Field(ge=1, le=200)
-
-
-Effect = Annotated[
-    AddEffect | MultiplyEffect | SetEffect | StakeEffect | InvestEffect | SpawnEffect | FlagEffect
-    | ModifierEffect | QueueEffect,
-    Field(discriminator="op"),
-]
-
-
-class FollowUp(Strict):
-    """`follow_up = { event = "id", after = 4 }`: fire an event some quarters after the choice."""
-
-    event: Id = Field(description="the event to fire")
-    after: int = Field(ge=1, le=200, description="quarters from the choice")
-
-
-class OptionDef(Strict):
-    """One choice of an event: what the button says and what it does."""
-
-    label: str = Field(min_length=1, max_length=80, description="the choice, in a few words")
-    description: str = Field(default="", max_length=400, description="one more sentence, shown under the label")
-    condition: Condition | None = Field(default=None, description="offered only when this holds")
-    effects: list[Effect] = Field(default_factory=list, max_length=30, description="what it does, in order")
-    follow_up: FollowUp | None = Field(default=None, description="an event to fire some quarters later")
-
-
-class EventDef(Strict):
-    """A narrative decision with mechanical effects. See docs/modding.md."""
-
-    id: Id = Field(pattern=ID_PATTERN, description="unique within the pack; a later pack overrides it by id")
-    title: str = Field(min_length=1, max_length=80, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
-    text: str = Field(min_length=1, max_length=1500, description="may use {firm}, {sector}, {city}, {my_city}, {date}")
-    severity: Literal["info", "good", "warning", "bad"] = Field(default="info", description="how the news shows it")
-    cities: Literal["player", "rivals", "all"] = Field(
-        default="player", description="which cities the event is evaluated for; rivals answer by their archetype")
-    scope: ScopeDef | None = Field(default=None, description="the firm or sector the event is about")
-    trigger: Condition | None = Field(default=None, description="when the event may fire (no trigger: always)")
-    chance: float | None = Field(default=None, gt=0, le=1, description="chance per quarter while the trigger holds")
-    mtth: float | None = Field(default=None, ge=1, le=1000, description="mean quarters to happen while the trigger holds (chance = 1/mtth)")
-    once: bool = Field(default=False, description="fires at most once per city")
-    cooldown: int = Field(default=0, ge=0, le=400, description="quarters before it may fire again for the same city")
-    effects: list[Effect] = Field(default_factory=list, max_length=30, description="applied when it fires, before any choice")
-    options: list[OptionDef] = Field(default_factory=list, max_length=6,
-                                     description="the choices ([[options]] tables); none: the event is news")
-    ai_default: int = Field(default=0, ge=0, le=5, description="the option bots, batches and an undecided player take")
-    rival_choice: dict[Literal["herd-chaser", "land-addict", "cautious", "copycat"], int] = Field(
-        default_factory=dict, description="override the option a rival archetype takes")
-
-
-for _model in (AllOf, AnyOf, NotOf, OptionDef, EventDef):
-    _model.model_rebuild()
+    note: Annotated[str, Field(max_length=400)] = ""
 
 
 class Expectation(Strict):
     """A balance check for `architect mods test`: a metric of the player's city after some
-    turns, or how often an event fires."""
+    turns, or how often an event fires. `choose` and `force` steer the worlds it plays."""
 
-    label: str = Field(default="", max_length=120)
-    bot: str = Field(default="pass", description="the strategy that plays the player's city (see `architect simulate`)")
-    seed: int | None = Field(default=None, ge=0, description="first seed (default: the scenario's)")
-    worlds: int = Field(default=1, ge=1, le=2000, description="worlds (seeds) to play")
-    turn: int | None = Field(default=None, ge=1, description="check after this many turns (default: the whole scenario)")
+    label: Annotated[str, Field(max_length=120)] = ""
+    bot: Annotated[str, Field(min_length=1, max_length=ID_MAX)] = Field(
+        default="pass", description="the strategy that plays the player's city (see `architect simulate`)")
+    seed: int | None = num(None, unit="seed", ge=0, le=SEED_MAX, description="first seed (default: the scenario's)")
+    worlds: int = num(1, unit="worlds", ge=1, le=2000, description="worlds (seeds) to play")
+    turn: int | None = num(None, unit="turns", ge=1, le=MAX_TURNS,
+                           description="check after this many turns (default: the whole scenario)")
     metric: MetricName | None = None
     sector: Id | None = None
     firm: Id | None = None
     op: Op | None = None
-    value: float | None = None
-    share: float = Field(default=1.0, gt=0, le=1, description="share of worlds where the comparison must hold")
+    value: float | None = num(None, unit="the metric's unit", ge=-BIG, le=BIG)
+    share: float = num(1.0, unit="share of worlds", gt=0, le=1, description="where the comparison must hold")
     event: Id | None = Field(default=None, description="count worlds where this event fired (for any city)")
-    at_least: int | None = Field(default=None, ge=0, description="the event fires in at least this many worlds")
-    at_most: int | None = Field(default=None, ge=0, description="and in at most this many")
+    at_least: int | None = num(None, unit="worlds", ge=0, le=2000, description="the event fires in at least this many worlds")
+    at_most: int | None = num(None, unit="worlds", ge=0, le=2000, description="and in at most this many")
+    choose: dict[Id, Annotated[int, num(unit="option, numbered from 0", ge=0, le=MAX_OPTIONS - 1)]] = Field(
+        default_factory=dict, max_length=50,
+        description="the option the player's city takes when these events fire (default: their ai_default)")
+    force: list[ForcedEvent] = Field(default_factory=list, max_length=20,
+                                     description="events fired for the player's city on a given turn")
+
+
+class ForcedEvent(Strict):
+    """`{ event = "port-strike", turn = 4 }`: fire an event for the player's city as turn 4
+    opens (its decision in that turn's briefing), whatever its chance, once, cooldown; its
+    scope must still bind and its trigger hold, as for a queued event."""
+
+    event: Id
+    turn: int = num(unit="turn (the first is 0; events first come as turn 1 opens)", ge=1, le=MAX_TURNS)
 
 
 class MilestoneWhen(Strict):
     """When a milestone comes: `{ turn = 8 }`, `{ year = 2016, quarter = 2 }`, or a condition."""
 
-    turn: int | None = Field(default=None, ge=0, le=200, description="at the start of this turn")
-    year: int | None = Field(default=None, ge=1990, le=2100, description="at the start of this year's quarter")
-    quarter: int | None = Field(default=None, ge=1, le=4, description="the quarter of `year` (default 1)")
+    turn: int | None = num(None, unit="turn", ge=0, le=MAX_TURNS, description="at the start of this turn")
+    year: int | None = num(None, unit="year", ge=1990, le=2100, description="at the start of this year's quarter")
+    quarter: int | None = num(None, unit="quarter", ge=1, le=4, description="the quarter of `year` (default 1)")
     condition: Condition | None = Field(default=None, description="the first turn this holds for the player's city")
 
     @model_validator(mode="after")
@@ -501,9 +278,9 @@ LESSON_KEYS = ("land", "chains", "horizon", "rescue", "herd", "exits", "debt")
 class MilestoneDef(Strict):
     """A pause in a classroom game: a prompt for discussion and notes for the teacher."""
 
-    id: Id = Field(pattern=ID_PATTERN)
+    id: Id
     when: MilestoneWhen
-    title: str = Field(min_length=1, max_length=80)
+    title: Annotated[str, Field(min_length=1, max_length=80)]
     prompt: str = Field(min_length=1, max_length=2000, description="what the class discusses")
     teacher_notes: str = Field(default="", max_length=4000)
     lesson: Literal["land", "chains", "horizon", "rescue", "herd", "exits", "debt"] | None = Field(
@@ -511,8 +288,105 @@ class MilestoneDef(Strict):
     pause: bool = Field(default=True, description="stop the game here (the instructor can turn pausing off)")
 
 
+class ScenarioDef(Strict):
+    """A game: the player's city and its rivals, the sectors and firms in play, the events."""
+
+    id: Id
+    name: Name
+    description: Description
+    difficulty: Literal["tutorial", "easy", "normal", "hard"]
+    start_year: int = num(unit="year", ge=1990, le=2100)
+    start_quarter: int = num(1, unit="quarter", ge=1, le=4)
+    turns: int = num(unit="quarters", ge=1, le=MAX_TURNS)
+    seed: int = num(2008, unit="seed", ge=0, le=SEED_MAX)
+    attention_per_turn: int = num(3, unit="actions a turn", ge=1, le=10)
+    player_city: Id
+    cities: list[CityDef] = Field(min_length=2, max_length=MAX_CITIES)
+    sectors: list[Id] = Field(min_length=1, max_length=MAX_SECTORS)
+    firms: list[Id] = Field(default_factory=list, max_length=MAX_FIRMS)
+    land_cycle: list[LandCyclePoint] = Field(min_length=1, max_length=MAX_TURNS)
+    macro_growth: list[GrowthPoint] = Field(min_length=1, max_length=MAX_TURNS)
+    bond_rate: float = num(0.045, unit="share a year", ge=0, lt=0.3,
+                           description="yearly coupon of city bonds at a low debt ratio")
+    debt_limit_ratio: float = num(2.5, unit="x yearly revenue", gt=0, le=20,
+                                  description="debt the province tolerates")
+    victory: Annotated[str, Field(min_length=1, max_length=400)] = Field(description="what the player must achieve, in words")
+    score: ScoreWeights = ScoreWeights()
+    history: list[HistoryPoint] = Field(default_factory=list, max_length=100)
+    tips: list[Annotated[str, Field(max_length=400)]] = Field(
+        default_factory=list, max_length=MAX_TURNS, description="tutorial hints shown turn by turn")
+    milestones: list[MilestoneDef] = Field(default_factory=list, max_length=40,
+                                           description="classroom pauses for discussion, by date or condition")
+    spawn_prospects: bool = Field(default=True, description="new projects appear during play besides the listed firms")
+    historical_moves: list[HistoricalMove] = Field(default_factory=list, max_length=400,
+                                                   description="what the real city did, turn by turn")
+    historical_land_pace: float = num(0.8, unit="share of absorption a quarter", ge=0, le=5,
+                                      description="land the real city sold each quarter")
+    events: Literal["all"] | list[Id] = Field(
+        default="all", max_length=MAX_EVENTS,
+        description='the events in play: "all" (every event of the loaded packs) or a list of event ids ([] for none)')
+    flags: list[Id] = Field(default_factory=list, max_length=20,
+                            description="flags every city starts with (story markers); events test them with { flag = \"...\" }")
+    expectations: list[Expectation] = Field(
+        default_factory=list, max_length=50,
+        description="balance checks `architect mods test` runs headless (the game ignores them)")
+    # every event of the loaded packs, set by the loader, so that a World built from this
+    # scenario alone can compile the events it names (not part of the file format)
+    _events: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+
+def scenario_problems(sc: ScenarioDef) -> list[tuple[tuple[Any, ...], str]]:
+    """What a scenario gets wrong within itself, each with where it sits: cities named
+    twice, a player city that is missing or not the one with archetype player, points out
+    of order. The loader reports these with their lines; the engine relies on them."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    ids = [c.id for c in sc.cities]
+    for i, cid in enumerate(ids):
+        if cid in ids[:i]:
+            out.append((("cities", i, "id"), f"city id {cid!r} is used twice"))
+    if sc.player_city not in ids:
+        out.append((("player_city",), f"player_city {sc.player_city!r} is not one of the cities "
+                    f"({', '.join(ids)})" + suggest(sc.player_city, ids)))
+    players = [i for i, c in enumerate(sc.cities) if c.archetype == "player"]
+    if sc.player_city in ids:
+        k = ids.index(sc.player_city)
+        if sc.cities[k].archetype != "player":
+            out.append((("cities", k, "archetype"), f"the player's city {sc.player_city!r} must have "
+                        "archetype 'player'"))
+    for i in players if sc.player_city in ids else []:
+        if ids[i] != sc.player_city:
+            out.append((("cities", i, "archetype"), f"only the player's city ({sc.player_city!r}) has "
+                        "archetype 'player'; a rival is herd-chaser, land-addict, cautious or copycat"))
+    for name in ("land_cycle", "macro_growth"):
+        points = getattr(sc, name)
+        for i in range(1, len(points)):
+            if points[i].year < points[i - 1].year:
+                out.append(((name, i, "year"), f"{name} points must be in order of year: "
+                            f"{points[i].year:g} comes after {points[i - 1].year:g}"))
+    return out
+
+
+ScenarioDef.model_rebuild()
+Expectation.model_rebuild()
+
+
+class PackDef(Strict):
+    """A content pack's pack.toml: who it is and which packs must load before it."""
+
+    id: Id = Field(description="the pack's id, lower-case words joined by '-'")
+    name: Name = Field(description="the pack's name, as shown to players")
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=20, description='e.g. "1.0" or "1.2.3"')
+    description: Description = ""
+    requires: list[Id] = Field(default_factory=list, max_length=20,
+                               description="ids of packs that must load before this one (an error when one is missing)")
+    load_after: list[Id] = Field(default_factory=list, max_length=20,
+                                 description="ids of packs this one loads after when they are present (no error when absent)")
+
+
 BotVerb = Literal["sell_land", "issue_bonds", "repay_bonds", "build", "recruit", "fund",
                   "back_prospects", "rescue", "exit"]
+BOT_NEEDS = {"sell_land": ("hectares",), "issue_bonds": ("amount_bn",), "repay_bonds": ("amount_bn",),
+             "fund": ("amount_bn", "sector"), "build": ("project",), "recruit": ("sector",), "exit": ("share",)}
 
 
 class BotRule(Strict):
@@ -527,20 +401,20 @@ class BotRule(Strict):
 
     when: Condition | None = Field(default=None, description="a condition on the bot's city (default: always)")
     do: BotVerb
-    chance: float = Field(default=1.0, ge=0, le=1, description="the share of quarters the rule acts when its condition holds")
-    hectares: float | None = Field(default=None, gt=0, le=10_000)
-    amount_bn: float | None = Field(default=None, gt=0, le=1_000)
+    chance: float = num(1.0, unit="share of quarters", ge=0, le=1,
+                        description="how often the rule acts when its condition holds")
+    hectares: float | None = num(None, unit="ha", gt=0, le=10_000)
+    amount_bn: float | None = num(None, unit="¥ bn", gt=0, le=1_000)
     project: Literal["industrial-park", "fab-utilities", "transit", "talent-programme"] | None = None
     sector: Id | None = None
     sectors: list[Id] = Field(default_factory=list, max_length=20, description="back_prospects: only these (default: any)")
-    min_signal: float = Field(default=0.0, ge=0, le=1, description="back_prospects / rescue: the weakest due-diligence signal accepted")
-    share: float | None = Field(default=None, gt=0, le=1)
+    min_signal: float = num(0.0, unit="0..1", ge=0, le=1,
+                            description="back_prospects / rescue: the weakest due-diligence signal accepted")
+    share: float | None = num(None, unit="share of the stake", gt=0, le=1)
 
     @model_validator(mode="after")
     def _needs(self) -> BotRule:
-        needs = {"sell_land": ("hectares",), "issue_bonds": ("amount_bn",), "repay_bonds": ("amount_bn",),
-                 "fund": ("amount_bn", "sector"), "build": ("project",), "recruit": ("sector",), "exit": ("share",)}
-        missing = [k for k in needs.get(self.do, ()) if getattr(self, k) is None]
+        missing = [k for k in BOT_NEEDS.get(self.do, ()) if getattr(self, k) is None]
         if missing:
             raise ValueError(f"do = {self.do!r} needs {', '.join(missing)}")
         return self
@@ -549,10 +423,7 @@ class BotRule(Strict):
 class BotDef(Strict):
     """A strategy described as a few rules, tried in order each quarter (`architect simulate --bot ID`)."""
 
-    id: Id = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=60)
-    description: str = ""
+    id: Id
+    name: Name
+    description: Description = ""
     rules: list[BotRule] = Field(min_length=1, max_length=20)
-
-
-ScenarioDef.model_rebuild()

@@ -12,7 +12,7 @@ import numpy as np
 
 from game.engine import actions as act_mod
 from game.engine import events as events_mod
-from game.engine import scoring
+from game.engine import finite, scoring
 from game.engine.actions import Action, ChooseEvent, Pass
 from game.engine.capital import IPO_WINDOW
 from game.engine.ledger import CATEGORY_IDS, CATEGORY_LABELS
@@ -105,6 +105,7 @@ class Session:
     others_history: dict[int, list[Snapshot]] = field(default_factory=dict)  # hot-seat players'
     milestones_seen: set[str] = field(default_factory=set)
     player_names: dict[int, str] = field(default_factory=dict)  # hot-seat: who plays each city
+    content_problems: list[str] = field(default_factory=list)  # NaN or infinity met in play (finite.py)
     _turn_start: State | None = None
 
     @classmethod
@@ -413,6 +414,8 @@ class Session:
             self.log[self.state.turn].append(Pass().log_entry())
         before = self.state.copy()
         end_turn(self.world, self.state)
+        if not finite.all_finite(self.state):
+            return self._stop_on_content_problem(before)
         self.history.append(self.snapshot())
         for c in self.others_history:
             self.others_history[c].append(self.snapshot(c))
@@ -641,6 +644,20 @@ class Session:
         if st.patience[0, p] < before.patience[0, p] and st.patience[0, p] < 0.7:
             self._say("fiscal", f"The province is losing patience with the city's debt "
                       f"({debt_ratio(st)[0, p]:.1f}x revenue; patience {st.patience[0, p]:.0%}).", "warning", city=p)
+
+    def _stop_on_content_problem(self, before: State) -> list[News]:
+        """The quarter gave NaN or infinity: keep the last good state, end the game and say
+        which content did it (and where the content problem log is)."""
+        problems = finite.locate(self.world, self.state)
+        where = finite.report(problems)
+        self.state = before
+        self.state.over[:] = True
+        self.content_problems += [str(p) for p in problems]
+        start = len(self.news)
+        first = f"{problems[0]}; {problems[0].advice()}" if problems else "a number"
+        self._say("game", f"The game has stopped at the last good quarter: the content produced a number "
+                  f"the game cannot hold ({first})." + (f" Logged to {where}." if where else ""), "bad")
+        return self.news[start:]
 
     def _game_over(self) -> None:
         if self.crisis:
