@@ -313,6 +313,10 @@ def cmd_mods_test(args: argparse.Namespace) -> int:
         return 0
     failed = sum(not o.held for o in outcomes)
     print(f"{len(outcomes) - failed} of {len(outcomes)} expectations held", file=sys.stderr)
+    pid = next((p.id for p, d in zip(content.packs, content.pack_dirs, strict=True) if d == pack), None)
+    silent = mods.never_fired(content, outcomes, pid, pack) if pid else []
+    for line in silent:
+        print(f"note: {line}", file=sys.stderr)
     _say_warnings(content)
     return 1 if failed else 0
 

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from game.content.loader import Content, load_content
 from game.engine.world import World, build_world
+
+# problems met while playing content go to a log of the test run, never the user's own
+os.environ["ARCHITECT_LOG"] = str(Path(tempfile.mkdtemp(prefix="architect-log-")) / "content-problems.log")
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (long fuzzing)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if config.getoption("--slow") or os.environ.get("ARCHITECT_SLOW_TESTS"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (or ARCHITECT_SLOW_TESTS=1)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

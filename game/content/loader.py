@@ -9,6 +9,7 @@ Nothing read from a file is ever evaluated as code.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from collections.abc import Iterable
@@ -148,7 +149,14 @@ def load_pack_into(content: Content, pf: PackFolder, problems: list[Problem]) ->
             continue
         for path in sorted(folder.glob("*.toml")):
             label = f"{pf.label}/{kind}/{path.name}"
-            parsed = read_toml(path, label, problems)
+            known = _known(path, model)
+            if known is not None:
+                data, text, item = known
+                _add(content, pf, kind, item, data, text, label, mine, problems)
+                continue
+            found: list[Problem] = []
+            parsed = read_toml(path, label, found)
+            problems += found
             if parsed is None:
                 continue
             data, text = parsed
@@ -169,9 +177,35 @@ def load_pack_into(content: Content, pf: PackFolder, problems: list[Problem]) ->
             if item is None:
                 content.unvalidated.append((kind, label, data, text))
                 continue
+            if not found:
+                _remember(path, model, data, text, item)
             _add(content, pf, kind, item, data, text, label, mine, problems)
     for kind, label, data, text in patches:
         _patch(content, pf, kind, data, text, label, problems)
+
+
+# Files that read and validated without a problem, by their bytes: loading the same packs
+# again (the base pack, every time) skips parsing and validating what has not changed.
+# The models are frozen and the parsed data is only read, so sharing them is safe.
+_READ: dict[tuple[str, str, bytes], tuple[dict[str, Any], str, BaseModel]] = {}
+_READ_LIMIT = 4096
+
+
+def _known(path: Path, model: type[BaseModel]) -> tuple[dict[str, Any], str, BaseModel] | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+    return _READ.get((str(path), model.__name__, digest))
+
+
+def _remember(path: Path, model: type[BaseModel], data: dict[str, Any], text: str, item: BaseModel) -> None:
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    _READ[(str(path), model.__name__, digest)] = (data, text, item)
 
 
 def _add(content: Content, pf: PackFolder, kind: str, item: Any, data: dict[str, Any], text: str,
@@ -253,7 +287,8 @@ def load_content(mod_dirs: Iterable[Path] = ()) -> Content:
     if errors:
         raise ContentError(errors + warnings)
     content.warnings = warnings
-    for sc in content.scenarios.values():
+    for sid, sc in content.scenarios.items():
+        sc = content.scenarios[sid] = sc.model_copy()  # a copy: read files are shared between loads
         sc._events = dict(content.events)
     return content
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
+from pydantic.fields import FieldInfo
 
 from game.content.event_schema import Id, Strict
 from game.content.locate import suggest
@@ -98,14 +99,13 @@ def patch_model(model: type[BaseModel], top: bool = True) -> type[BaseModel]:
         inner = _strip_optional(info.annotation)
         sub = _model_of(inner)
         item = _list_item(inner)
-        if sub is not None:
-            tp: Any = patch_model(sub, top=False)
-        elif item is not None:
-            tp = typing.Annotated[inner, *info.metadata] | list_patch(item, model.__name__, name)
-        else:
-            tp = typing.Annotated[inner, *info.metadata] if info.metadata else inner
-        fields[name] = (tp | None, Field(default=None, alias=info.alias, description=info.description,
-                                         json_schema_extra=info.json_schema_extra))
+        if sub is not None or item is not None:
+            tp: Any = patch_model(sub, top=False) if sub is not None else \
+                typing.Annotated[inner, *info.metadata] | list_patch(item, model.__name__, name)
+            fields[name] = (tp | None, Field(default=None, alias=info.alias, description=info.description,
+                                             json_schema_extra=info.json_schema_extra))
+        else:  # the field as declared (its bounds and unit), but optional
+            fields[name] = (inner | None, FieldInfo.merge_field_infos(info, default=None, default_factory=None))
     doc = f"A patch of a {model.__name__}: only the keys given change." if top else model.__doc__
     return create_model(f"{model.__name__}Patch", __base__=Strict, __doc__=doc, **fields)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_EXPECT = ("Outcome", "run_expectations", "scenarios_of", "steered")
+_EXPECT = ("Outcome", "never_fired", "run_expectations", "scenarios_of", "steered")
 _REFERENCE = ("REFERENCE_MARK", "reference_markdown")
 _SCHEMAS = ("KIND_OF_FOLDER", "SCHEMA_FILES", "json_schema", "schema_names", "write_schemas")
 _STARTER = ("new_pack", "pack_folder", "slug")

@@ -13,7 +13,7 @@ import numpy as np
 from game.bots import Bot, bots_with
 from game.content.loader import Content
 from game.content.schema import Expectation
-from game.engine import events
+from game.engine import events, finite
 from game.engine.registry import METRICS, Ctx
 from game.engine.state import State
 from game.engine.world import World, build_world
@@ -30,6 +30,8 @@ class Outcome:
     label: str
     held: bool
     detail: str
+    fired: frozenset[str] = frozenset()  # events that fired in some world of the batch
+    problems: tuple[str, ...] = ()  # numbers the game cannot hold, met in the batch (finite.py)
 
     def line(self) -> str:
         mark = "held    " if self.held else "NOT HELD"
@@ -71,8 +73,37 @@ def run_expectations(content: Content, scenario_ids: Iterable[str]) -> list[Outc
         for i, ex in enumerate(sc.expectations):
             turns = ex.turn or world.turns
             state, _final = play_batch(world, ex.worlds, turns, ex.seed, steered(known[ex.bot], world, ex))
-            out.append(Outcome(sid, i, ex.label, *_judge(world, state, ex, turns)))
+            held, detail = _judge(world, state, ex, turns)
+            bad = () if finite.all_finite(state) else tuple(str(p) for p in finite.locate(world, state))
+            if bad:
+                log = finite.report(finite.locate(world, state))
+                held, detail = False, f"{detail}; content problem: {bad[0]}" + (f" (logged to {log})" if log else "")
+            tab = world.event_table
+            fired = frozenset() if tab is None else frozenset(
+                tab.events[e].id for e in np.nonzero(state.ev_count.sum(axis=(0, 1)))[0])
+            out.append(Outcome(sid, i, ex.label, held, detail, fired, bad))
     return out
+
+
+def never_fired(content: Content, outcomes: list[Outcome], pack_id: str, pack_dir: Path) -> list[str]:
+    """The pack's own events in play in a tested scenario that fired in no world of any of its
+    expectations, each with the trace command that says why; written to the content problem
+    log too."""
+    from game.mods.runtime_log import note
+
+    lines = []
+    for sid in dict.fromkeys(o.scenario for o in outcomes):
+        sc = content.scenario(sid)
+        fired = frozenset().union(*(o.fired for o in outcomes if o.scenario == sid))
+        in_play = content.events if sc.events == "all" else sc.events
+        for eid in sorted(in_play):
+            if eid in fired or content.pack_of("events", eid) != pack_id:
+                continue
+            line = (f"{eid} never fired in the worlds of {sid}'s expectations: `architect mods trace "
+                    f"{pack_dir} --scenario {sid} --event {eid}` says why")
+            note(line)
+            lines.append(line)
+    return lines
 
 
 def _judge(world: World, state: State, ex: Expectation, turns: int) -> tuple[bool, str]:

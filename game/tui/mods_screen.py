@@ -1,5 +1,7 @@
-"""The mods screen: the content packs loaded, in load order, what each brings, the items
-a later pack replaced, and the problems of packs that could not be loaded."""
+"""The mods screen: the content packs loaded, in load order (with what each requires or
+loads after), what each brings, every item a later pack replaced or patched — who did
+what, in order — the warnings (two packs changing one field among them), and the problems
+of packs that could not be loaded."""
 
 from __future__ import annotations
 
@@ -16,32 +18,63 @@ from textual.widgets import Footer, Static
 
 from game.content.loader import Content
 
-KINDS = ("scenarios", "sectors", "firms", "events")
+KINDS = ("scenarios", "sectors", "firms", "events")  # bots are few: not a column at 80 wide
+
+
+def _table(title: str) -> Table:
+    return Table(title=title, title_justify="left", title_style="bold", box=None, padding=(0, 1),
+                 header_style="dim")
 
 
 def pack_table(content: Content) -> Table:
-    table = Table(title="Packs, in load order (a later pack overrides an earlier one by id)",
-                  title_justify="left", title_style="bold", box=None, padding=(0, 1),
-                  header_style="dim")
+    table = _table("Packs, in load order (a later pack replaces or patches an earlier one's items)")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Pack", max_width=34)
+    table.add_column("Pack", max_width=40)
     table.add_column("Version", no_wrap=True)
     for kind in KINDS:
         table.add_column(kind.capitalize()[:6], justify="right", no_wrap=True)
     dirs = list(content.pack_dirs) or [Path("?")] * len(content.packs)
-    for n, (pack, folder) in enumerate(zip(content.packs, dirs, strict=False), 1):
+    labels = list(content.pack_labels) or [d.name for d in dirs]
+    for n, (pack, folder, label) in enumerate(zip(content.packs, dirs, labels, strict=False), 1):
         counts = []
         for kind in KINDS:
-            counts.append(str(sum(1 for (k, _), (label, _) in content.sources.items()
-                                  if k == kind and label.split("/")[0] == folder.name)))
+            counts.append(str(sum(1 for (k, _), touches in content.touches.items()
+                                  if k == kind and touches[0].file.startswith(label + "/"))))
         name = Text(pack.name, style="bold")
         name.append(f"\n{pack.id} · {folder}", style="dim")
+        order = ([f"requires {', '.join(pack.requires)}"] if pack.requires else []) + \
+            ([f"loads after {', '.join(pack.load_after)}"] if pack.load_after else [])
+        if order:
+            name.append("\n" + "; ".join(order), style="dim")
         table.add_row(str(n), name, pack.version, *counts)
     return table
 
 
+def history_table(content: Content) -> Table | None:
+    """Every item a pack after its author replaced or patched, with each hand on it in order."""
+    rows = [(kind, item, touches) for (kind, item), touches in sorted(content.touches.items())
+            if len(touches) > 1]
+    if not rows:
+        return None
+    table = _table("Changed by later packs, in load order")
+    table.add_column("Item", no_wrap=True)
+    table.add_column("Who did what")
+    for kind, item, touches in rows:
+        steps = Text()
+        for k, t in enumerate(touches):
+            if k:
+                steps.append("\n")
+            steps.append(f"{k + 1}. {t.pack} ", style="bold" if k == len(touches) - 1 else "")
+            steps.append(t.action)
+            if t.action == "patches":
+                steps.append(" " + ", ".join(t.fields))
+            steps.append(f"  {t.file}:{t.line}", style="dim")
+        table.add_row(f"{kind}/{item}", steps)
+    return table
+
+
 class ModsScreen(Screen[None]):
-    """Read-only: packs, overrides and problems."""
+    """Read-only: packs, what they changed, warnings and problems."""
 
     BINDINGS = [Binding("escape,q", "back", "Back", id="mods.back")]
 
@@ -60,14 +93,13 @@ class ModsScreen(Screen[None]):
         parts: list = []
         if self.content is not None:
             parts.append(pack_table(self.content))
-            if self.content.overrides:
-                over = Table(title="Replaced by a later pack", title_justify="left", title_style="bold",
-                             box=None, padding=(0, 1), header_style="dim")
-                for col in ("Kind", "Id", "Now from", "Instead of"):
-                    over.add_column(col)
-                for kind, item, won, lost in self.content.overrides:
-                    over.add_row(kind, item, won, lost)
-                parts += [Text(""), over]
+            history = history_table(self.content)
+            if history is not None:
+                parts += [Text(""), history]
+            if self.content.warnings:
+                parts += [Text(""), Text(f"⚠ Warnings: {len(self.content.warnings)} (the packs load, but "
+                                         "these cannot work as written)", style="bold yellow")]
+                parts += [Text(f"{n}. {p}") for n, p in enumerate(self.content.warnings, 1)]
         if self.problems:
             parts += [Text(""), Text(f"✖ Packs that could not be loaded: {len(self.problems)} problem(s)",
                                      style="bold red")]
@@ -75,8 +107,9 @@ class ModsScreen(Screen[None]):
         else:
             parts += [Text(""), Text("✔ Every pack loaded without problems.", style="bold")]
         parts += [Text(""), Text("Packs load from the mods/ folder (or $ARCHITECT_MODS) and from "
-                                 "--mods DIR. `architect mods validate DIR` checks a pack; "
-                                 "docs/modding.md explains every field.", style="dim")]
+                                 "--mods DIR, sorted by their requires and load_after. `architect mods "
+                                 "validate DIR` checks a pack; docs/modding.md explains every field.",
+                                 style="dim")]
         return Group(*parts)
 
     def on_mount(self) -> None:
