@@ -183,6 +183,14 @@ def test_schema_files_are_json_schema_with_registry_names(tmp_path, capsys):
     text = json.dumps(event)
     assert '"city.land_share"' in text and '"city.treasury_bn"' in text  # completion of names
     assert "additionalProperties" in text
+    # nullable fields are one schema, so an editor reports the range, not "anyOf"
+    assert event["properties"]["chance"] == {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1,
+                                             "default": None, "unit": "chance per quarter while the trigger holds"}
+    for name in mods.schema_names():
+        assert '{"type": "null"}' not in json.dumps(json.loads((tmp_path / f"{name}.schema.json").read_text(
+            encoding="utf-8"))), name
+    code, out, err = run_cli(capsys, "mods", "schema", "--out", str(tmp_path / "event.schema.json"))
+    assert code == 1 and err.startswith("architect: cannot write the schemas to ") and "is a file" in err
 
 
 def test_committed_schemas_are_current():
