@@ -696,6 +696,8 @@ def is_result_file(path: str | os.PathLike[str]) -> bool:
     if p.name.endswith(SUFFIX):
         return True
     try:
+        if not stat.S_ISREG(os.stat(p).st_mode):  # a FIFO or a device would block the open
+            return False
         with open(p, "rb") as fh:
             head = fh.read(200)
     except OSError:
