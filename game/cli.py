@@ -1,14 +1,119 @@
-"""The ``architect`` command: play, list scenarios, simulate batches headless."""
+"""The ``architect`` command: play, list scenarios, simulate batches headless.
+
+Every command ends with an exit code and, on a failure, one line on stderr: 2 when the
+arguments are wrong (argparse's usage errors and the checks here), 1 when the work could
+not be done (a save, a pack or a folder that fails). Never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from game import __version__
+from game.classroom.codes import MAX_SEED
 from game.content.loader import Content, ContentError, load_content
+
+EX_SOFTWARE = 70  # sysexits.h: an internal error (a bug), after its one-line message
+
+
+class CommandError(Exception):
+    """A problem told in one line; ``code`` is the exit code (2: the arguments, 1: the work)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def usage_error(message: str) -> CommandError:
+    return CommandError(message, 2)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the problem and where help is, no usage block) and
+    help that may end with text made when it is shown (``more_help``: the bots, the verbs)."""
+
+    def __init__(self, *args, more_help: Callable[[], str] | None = None, **kwargs):
+        if more_help is not None:
+            kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self.more_help = more_help
+
+    def format_help(self) -> str:
+        if self.more_help is not None:
+            self.epilog = self.more_help()
+        return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
+def whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (inclusive)."""
+    span = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number {span}, not {text[:40]!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be a whole number {span}, not {text[:40]}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+SEED = whole(0, MAX_SEED)  # the seeds a save and a session code hold
+MAX_WORLDS = 1_000_000
+
+
+def check_scenarios(content: Content, ids: Iterable[str | None]) -> None:
+    """Usage error naming the first id that is not a loaded scenario, and the known ones."""
+    for sid in ids:
+        if sid is not None and sid not in content.scenarios:
+            raise usage_error(f"unknown scenario {sid!r}; known: {', '.join(sorted(content.scenarios))}")
+
+
+def _writable_folder(folder: Path, label: str) -> Path:
+    if folder.exists() and not folder.is_dir():
+        raise usage_error(f"{label}: that is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # a real write: permissions, read-only mounts
+            pass
+    except OSError as exc:
+        raise CommandError(f"{label}: cannot write into that folder ({exc.strerror or exc})") from None
+    return folder
+
+
+def out_folder(text: str, flag: str = "--out") -> Path:
+    """The folder ``text`` names, made if missing and checked writable, before any work."""
+    return _writable_folder(Path(text).expanduser(), f"{flag} {text}")
+
+
+def out_file(text: str, flag: str = "--out") -> Path:
+    """The file ``text`` names, its folder made if missing, checked writable before any work."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise usage_error(f"{flag} {text}: that is a folder; give a file name")
+    _writable_folder(path.parent, f"{flag} {text}: its folder {path.parent}")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):  # opened for writing, not changed
+            pass
+    except OSError as exc:
+        raise CommandError(f"{flag} {text}: cannot write that file ({exc.strerror or exc})") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+    return path
 
 
 def _mod_dirs(args: argparse.Namespace) -> list[Path]:
@@ -28,17 +133,58 @@ def _world(content: Content, scenario_id: str):
     return build_world(content.scenario(scenario_id), content.sectors, content.firms)
 
 
+def terminal_problem() -> str | None:
+    """Why the game cannot run here, or None. Textual reads keys from standard input and
+    draws on standard error: without a terminal there it would wait for ever."""
+    if os.environ.get("TEXTUAL_DRIVER"):  # `architect serve`: a web driver over pipes
+        return None
+    for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
+        if stream is None or not stream.isatty():
+            return (f"the game needs a terminal, and its {name} is not one: run architect in a "
+                    "terminal window (or `architect serve` to play in a browser)")
+    return None
+
+
+def saves_folder(args: argparse.Namespace) -> Path | None:
+    """--saves DIR, made if missing and checked writable; None for the default folder."""
+    return _writable_folder(Path(args.saves).expanduser(), f"--saves {args.saves}") if args.saves else None
+
+
+def run_game(args: argparse.Namespace, **options) -> int:
+    """The game screen with ``options`` (see game.tui.app.run_app), saving into --saves;
+    its exit code (1 after a content failure)."""
+    saves = saves_folder(args)
+    problem = terminal_problem()
+    if problem:
+        raise CommandError(problem)
+    return game_screen(saves_dir=saves, **options) or 0
+
+
+def game_screen(**options) -> int:
+    """Run the Textual game with ``options`` (see game.tui.app.run_app); its exit code."""
+    from game.tui.app import run_app  # Textual loads only for the game itself
+
+    return run_app(**options)
+
+
 def cmd_play(args: argparse.Namespace) -> int:
-    if getattr(args, "load", None):
+    chosen = [flag for flag, value in (("--load", args.load), ("--session", args.session),
+                                       ("--scenario", args.scenario)) if value]
+    if len(chosen) > 1:
+        raise usage_error(f"{' and '.join(chosen)}: give one of them")
+    if args.seed is not None and not args.scenario:
+        raise usage_error("--seed needs --scenario (a session code or a save has its own seed)")
+    if args.load:
         return _play_saved(args)
-    if getattr(args, "session", None):
+    if args.session:
         from game.classroom.cli import cmd_play_session
 
         return cmd_play_session(args)
-    from game.tui.app import run_app  # Textual loads only for the game itself
-
-    run_app(scenario=args.scenario, seed=args.seed, mods=_mod_dirs(args))
-    return 0
+    content = None
+    if args.scenario:  # checked here, so a typo is an error message rather than a screen
+        content = _content(args)
+        check_scenarios(content, [args.scenario])
+    return run_game(args, scenario=args.scenario, seed=args.seed, mods=_mod_dirs(args), content=content)
 
 
 def _read_save_arg(args: argparse.Namespace):
@@ -53,8 +199,6 @@ def _read_save_arg(args: argparse.Namespace):
 
 def _play_saved(args: argparse.Namespace) -> int:
     """Open a save in the game; a bad save is refused here, before the UI starts."""
-    import inspect
-
     from game.saves import SaveError, load_game
 
     args.save = args.load
@@ -62,20 +206,11 @@ def _play_saved(args: argparse.Namespace) -> int:
         save, content, mods = _read_save_arg(args)
         session = load_game(save.path, content=content)
     except SaveError as exc:
-        print(f"architect: cannot open the save: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(f"cannot open the save: {exc}") from None
     for news in session.news:
         if news.kind == "game" and news.severity == "warning" and news.text.startswith("Loaded save"):
             print(f"architect: warning: {news.text}", file=sys.stderr)
-    try:
-        from game.tui.app import run_app
-    except ImportError:
-        run_app = None
-    if run_app is None or "session" not in inspect.signature(run_app).parameters:
-        print(f"architect: {save.name} is a good save (turn {session.turn}, {session.date}), but "
-              "this version's game screen cannot open saves yet", file=sys.stderr)
-        return 1
-    return run_app(session=session, content=content, mods=mods)
+    return run_game(args, session=session, content=content, mods=mods)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -91,8 +226,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         save, content, _ = _read_save_arg(args)
         result = replay(save, content)
     except SaveError as exc:
-        print(f"architect: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc)) from None
     for text in result.warnings:
         print(f"warning: {text}", file=sys.stderr)
     p = save.payload
@@ -105,7 +239,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     print(f"DIVERGES {where}: {save.name}: {result.message}")
     print(f"  saved hash    {result.expected_hash}")
     print(f"  replayed hash {result.actual_hash}")
-    return 1
+    raise CommandError(f"{save.name} does not replay to its saved state (the hashes are above)")
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
@@ -130,23 +264,36 @@ def _progress_bar(enabled: bool):
     return show
 
 
+# A metric at 0.00 in every world looks like a bug; each of these says why it is not.
+ZERO_REASONS = {
+    "treasury": "each quarter the city spends what is left in the treasury on development, up to "
+                "its development share of GDP, so a city whose taxes and transfers do not cover "
+                "that ends every quarter at 0 (land sales, dividends or bonds leave cash over)",
+    "land_share": "no land was sold in the last four quarters, so land revenue is no share of "
+                  "revenue",
+    "portfolio": "the city holds no stakes in firms (only investing and rescuing buy them)",
+}
+
+
+def zero_notes(metrics: dict[str, dict[str, float]]) -> dict[str, str]:
+    """Why each metric that is 0 at every percentile is 0 (see ZERO_REASONS)."""
+    return {name: reason for name, reason in ZERO_REASONS.items()
+            if name in metrics and all(v == 0 for k, v in metrics[name].items()
+                                       if k in ("mean", "p10", "p50", "p90"))}
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.bots import bots_with
     from game.sim import compare, simulate
 
     content = _content(args)
+    check_scenarios(content, [args.scenario])
     known = bots_with(content)
     bots = [b.strip() for b in args.compare.split(",") if b.strip()] if args.compare else [args.bot]
     unknown = [b for b in bots if b not in known]
-    if unknown:
-        print(f"architect: unknown bot {unknown[0]!r}; known: {', '.join(known)}", file=sys.stderr)
-        return 2
-    if args.worlds < 1 or args.worlds > 1_000_000:
-        print("architect: --worlds must be between 1 and 1,000,000", file=sys.stderr)
-        return 2
-    if args.turns is not None and args.turns < 1:
-        print("architect: --turns must be at least 1", file=sys.stderr)
-        return 2
+    if unknown or not bots:
+        raise usage_error(f"unknown bot {unknown[0] if unknown else args.compare!r}; known: "
+                          f"{', '.join(known)}")
     world = _world(content, args.scenario)
     from game.mods.memory import refusal  # the batch must fit in memory (docs/modding.md, limits)
 
@@ -157,6 +304,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     show = _progress_bar(sys.stderr.isatty() and args.worlds * (args.turns or world.turns) >= 20_000)
     if args.compare:
         result = compare(world, bots, args.worlds, args.turns, args.seed, progress=show, known=known)
+        for summary in result["bots"].values():
+            summary["notes"] = zero_notes(summary["metrics"])
         if args.json:
             print(json.dumps(result, indent=2, ensure_ascii=False))
         else:
@@ -165,6 +314,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     summary = simulate(world, args.worlds, args.turns, args.seed, args.bot, progress=show, bots=known)
     for problem in summary["content_problems"]:
         print(f"architect: content problem: {problem}", file=sys.stderr)
+    summary["notes"] = zero_notes(summary["metrics"])
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -176,6 +326,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         d = summary["diverged_most"]
         if d:
             print(f"the worlds diverged most in {d['date']} (turn {d['turn']})")
+        for name, why in summary["notes"].items():
+            print(f"{name} is 0 in every world: {why}")
     return 0
 
 
@@ -201,15 +353,9 @@ def compare_table(result: dict) -> str:
 def cmd_balance(args: argparse.Namespace) -> int:
     from game.balance import report_markdown, run_study
 
+    out = out_file(args.out)  # before a study of minutes, not after it
     content = _content(args)
-    unknown = [s for s in (args.scenario or []) if s not in content.scenarios]
-    if unknown:
-        print(f"architect: unknown scenario {unknown[0]!r}; known: {', '.join(sorted(content.scenarios))}",
-              file=sys.stderr)
-        return 2
-    if args.worlds < 10:
-        print("architect: --worlds must be at least 10 for a balance study", file=sys.stderr)
-        return 2
+    check_scenarios(content, args.scenario or [])
 
     def say(sid: str, bot: str) -> None:
         if sys.stderr.isatty():
@@ -218,15 +364,14 @@ def cmd_balance(args: argparse.Namespace) -> int:
     study = run_study(content, args.worlds, args.scenario, args.seed, progress=say)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    text = report_markdown(study)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    out.write_text(report_markdown(study), encoding="utf-8")
     held = sum(c.held for c in study.checks)
     print(f"{held} of {len(study.checks)} balance checks hold; report written to {out}")
     for c in study.checks:
         print(f"  [{'ok' if c.held else '!!'}] {c.name}: {c.detail}")
-    return 0 if held == len(study.checks) else 1
+    if held < len(study.checks):
+        raise CommandError(f"{len(study.checks) - held} balance checks do not hold (marked !! above)")
+    return 0
 
 
 def cmd_mods_validate(args: argparse.Namespace) -> int:
@@ -394,51 +539,109 @@ def cmd_mods_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def help_text(*parts: str | list[str] | list[tuple[str, str]]) -> str:
+    """Help text wrapped to the terminal: a string is a paragraph; a list of strings, lines
+    (each wrapped under itself); a list of (name, about) pairs, a table."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size().columns, 100) - 2
+
+    def fill(text: str, first: str, rest: str) -> str:
+        return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest,
+                             break_on_hyphens=False, break_long_words=False)
+
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(fill(part, "", ""))
+        elif all(isinstance(line, str) for line in part):
+            out.append("\n".join(fill(line, "  ", "      ") for line in part))
+        else:
+            col = min(max(len(name) for name, _ in part) + 4, 28)
+            out.append("\n".join(fill(about, f"  {name:<{col - 2}}", " " * col) for name, about in part))
+    return "\n\n".join(out)
+
+
+def _bots_help() -> str:
+    """The bots `simulate` knows (the built-in ones and the loaded packs' rule bots)."""
+    from game.bots import BOTS, bots_with
+
+    try:
+        content: Content | None = load_content(_mod_dirs(argparse.Namespace()))
+    except ContentError:
+        content = None
+    bots = []
+    for bot_id in (bots_with(content) if content else BOTS):
+        if bot_id in BOTS:
+            bots.append((bot_id, " ".join((BOTS[bot_id].__doc__ or "").split())))
+        else:
+            defn = content.bots[bot_id]
+            bots.append((bot_id, f"{defn.name} (a pack's rule bot). {defn.description}".strip()))
+    return help_text("Bots (--bot, --compare):", bots,
+                     "The metrics are the player's city at the end: the mean and percentiles over "
+                     "the worlds. A metric that is 0 in every world is explained under the table "
+                     "(\"notes\" in the JSON):", list(ZERO_REASONS.items()))
+
+
+def _saves_help() -> str:
+    from game.saves import ENV_FOLDER, default_saves_dir
+
+    return (f"Saves go to {default_saves_dir()} here and now (--saves DIR, else ${ENV_FOLDER}, else "
+            "saves/ in a checkout, else the user's data folder, e.g. "
+            "~/.local/share/industrial-architect/saves).")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="architect", description="Industrial Architect: run a city's industrial policy.")
+    parser = Parser(
+        prog="architect", description="Industrial Architect: run a city's industrial policy.",
+        epilog="With no command, `architect` is `architect play`. Exit codes: 0 done, 1 it "
+               "could not be done (the reason on stderr), 2 the arguments are wrong.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--mods", action="append", metavar="DIR",
                         help="load a content pack folder after the base game (repeatable)")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    hidden_mods = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
 
-    play = sub.add_parser("play", help="play the game in the terminal (the default)")
+    play = sub.add_parser("play", help="play the game in the terminal (the default)", more_help=_saves_help)
     play.add_argument("--scenario", help="start this scenario at once (see `architect scenarios`)")
-    play.add_argument("--seed", type=int, help="world seed (default: the scenario's own)")
-    play.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    play.add_argument("--seed", type=SEED, help="world seed, with --scenario (default: the scenario's own)")
+    play.add_argument("--mods", **hidden_mods)
     play.add_argument("--load", metavar="NAME", help="continue a saved game (a save name or a file)")
     play.add_argument("--session", metavar="CODE", help="start the world of a class's session code (e.g. HEFEI-25JPM)")
-    play.add_argument("--saves", metavar="DIR", help="the save folder (default: $ARCHITECT_SAVES, "
-                      "else saves/ in a checkout, else the user's data folder)")
+    play.add_argument("--saves", metavar="DIR", help="the save folder: saves and autosaves go there, "
+                      "--load looks there")
     play.set_defaults(func=cmd_play)
 
     rep = sub.add_parser("replay", help="re-run a save's actions and check they reach the saved state")
     rep.add_argument("save", metavar="SAVE", help="a save name in the save folder, a save file, or a result file")
     rep.add_argument("--saves", metavar="DIR", help="the save folder (as for play)")
-    rep.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    rep.add_argument("--mods", **hidden_mods)
     rep.set_defaults(func=cmd_replay)
 
     scen = sub.add_parser("scenarios", help="list the scenarios")
-    scen.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    scen.add_argument("--mods", **hidden_mods)
     scen.set_defaults(func=cmd_scenarios)
 
-    sim = sub.add_parser("simulate", help="play many worlds headless and summarise them")
-    sim.add_argument("--scenario", required=True)
-    sim.add_argument("--worlds", type=int, default=1000)
-    sim.add_argument("--turns", type=int, help="stop after this many turns (default: the whole scenario)")
-    sim.add_argument("--seed", type=int, help="base seed (default: the scenario's own)")
-    sim.add_argument("--bot", default="pass", help="strategy to play (see --help for the list)")
+    sim = sub.add_parser("simulate", help="play many worlds headless and summarise them", more_help=_bots_help)
+    sim.add_argument("--scenario", required=True, help="the scenario to play (see `architect scenarios`)")
+    sim.add_argument("--worlds", type=whole(1, MAX_WORLDS), default=1000,
+                     help=f"how many worlds, each with its own dice (default 1000, at most {MAX_WORLDS:,})")
+    sim.add_argument("--turns", type=whole(1), help="stop after this many turns (default: the whole scenario)")
+    sim.add_argument("--seed", type=SEED, help="base seed; world i plays seed and i (default: the scenario's own)")
+    sim.add_argument("--bot", default="pass", help="the strategy that plays the city (default pass; list below)")
     sim.add_argument("--compare", metavar="BOT,BOT,...", help="several bots on the same seeds, side by side")
     sim.add_argument("--json", action="store_true", help="print the summary as JSON")
-    sim.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sim.add_argument("--mods", **hidden_mods)
     sim.set_defaults(func=cmd_simulate)
 
     bal = sub.add_parser("balance", help="every scenario against every bot: a Markdown balance report")
-    bal.add_argument("--worlds", type=int, default=500, help="worlds per scenario and bot (default 500, as the suite checks)")
+    bal.add_argument("--worlds", type=whole(10, 100_000), default=500,
+                     help="worlds per scenario and bot (default 500, as the suite checks; 10 to 100,000)")
     bal.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
-    bal.add_argument("--seed", type=int, help="base seed (default: each scenario's own)")
+    bal.add_argument("--seed", type=SEED, help="base seed (default: each scenario's own)")
     bal.add_argument("--out", default="balance.md", help="where to write the report (default balance.md)")
-    bal.add_argument("--mods", action="append", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    bal.add_argument("--mods", **hidden_mods)
     bal.set_defaults(func=cmd_balance)
 
     from game.classroom.cli import add_commands  # classroom new/demo/what-if, export, report, serve
@@ -488,23 +691,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(text: str) -> None:
+    print(f"architect: {text}", file=sys.stderr)
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return {name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code (see the module's docstring)."""
     from game.mods.runtime_log import install
 
     install()  # problems met while playing content go to the content problem log
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not (set(argv) & (_commands(parser) | {"-h", "--help", "--version"})):
+        argv = ["play", *argv]  # `architect`, `architect --mods DIR`, `architect --scenario X`
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already said on stderr
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return args.func(args)
+    except CommandError as exc:
+        _say(str(exc))
+        return exc.code
     except ContentError as exc:
-        print("architect: the content could not be loaded:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        problems = [str(p) for p in exc.problems]
+        if len(problems) == 1:
+            _say(f"the content could not be loaded: {problems[0]}")
+        else:  # a modder's list, one problem a line
+            _say(f"the content could not be loaded ({len(problems)} problems):")
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder the checks above did not foresee
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"{where}{exc.strerror or exc}")
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if os.environ.get("ARCHITECT_DEBUG"):
+            raise
+        _say(f"internal error (a bug; ARCHITECT_DEBUG=1 shows where): {type(exc).__name__}: "
+             f"{' '.join(str(exc).split())[:300]}")
+        return EX_SOFTWARE
 
 
 if __name__ == "__main__":

@@ -75,3 +75,20 @@ def pack_copy(tmp_path: Path) -> Path:
 def custom_world(content: Content):
     """``custom_world(scenario_id, firms={id: {field: value}}, **scenario_fields)``."""
     return lambda scenario_id, firms=None, **changes: world_with(content, scenario_id, firms, **changes)
+
+
+@pytest.fixture
+def fake_game(monkeypatch) -> list[dict]:
+    """`architect play` as if in a terminal but without Textual: each call records the
+    options the game screen would have opened with (game.cli.game_screen's) and exits 0."""
+    import game.cli
+
+    calls: list[dict] = []
+
+    def game_screen(**options) -> int:
+        calls.append(options)
+        return 0
+
+    monkeypatch.setattr(game.cli, "terminal_problem", lambda: None)
+    monkeypatch.setattr(game.cli, "game_screen", game_screen)
+    return calls

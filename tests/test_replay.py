@@ -9,8 +9,6 @@ import dataclasses
 import json
 import re
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -219,44 +217,19 @@ def test_cli_replay_loads_the_mods_the_save_recorded(content, tmp_path, folder, 
 # ----- architect play --load ----------------------------------------------------------------
 
 
-def fake_tui(monkeypatch, accepts_session: bool = True) -> list[dict]:
-    calls: list[dict] = []
-    module = types.ModuleType("game.tui.app")
-    if accepts_session:
-        def run_app(scenario=None, seed=None, mods=(), session=None, content=None):
-            calls.append({"session": session, "content": content, "mods": mods})
-            return 0
-    else:
-        def run_app(scenario=None, seed=None, mods=()):
-            calls.append({})
-            return 0
-    module.run_app = run_app
-    monkeypatch.setitem(sys.modules, "game.tui.app", module)
-    return calls
-
-
-def test_play_load_hands_the_session_to_the_game(content, folder, capsys, monkeypatch):
+def test_play_load_hands_the_session_to_the_game(content, folder, capsys, fake_game):
     s = land_game(content, 3)
     saves.save_game(s, "mine", folder, content=content)
-    calls = fake_tui(monkeypatch)
     code, _, err = run(capsys, "play", "--load", "mine", "--saves", str(folder))
     assert code == 0, err
-    assert len(calls) == 1 and calls[0]["session"].hash() == s.hash()
-    assert calls[0]["session"].log == s.log
+    assert len(fake_game) == 1 and fake_game[0]["session"].hash() == s.hash()
+    assert fake_game[0]["session"].log == s.log
+    assert fake_game[0]["saves_dir"] == folder  # the game goes on saving where it was loaded from
 
 
-def test_play_load_of_a_bad_save_never_starts_the_game(content, folder, capsys, monkeypatch):
+def test_play_load_of_a_bad_save_never_starts_the_game(content, folder, capsys, fake_game):
     path = saves.save_game(land_game(content, 3), "mine", folder, content=content)
     path.write_bytes(path.read_bytes()[:-40])
-    calls = fake_tui(monkeypatch)
     code, _, err = run(capsys, "play", "--load", "mine", "--saves", str(folder))
-    assert code == 1 and calls == []
+    assert code == 1 and fake_game == []
     assert "mine.save.json" in err and "cut short" in err and "Traceback" not in err
-
-
-def test_play_load_with_a_game_screen_that_cannot_take_a_session(content, folder, capsys, monkeypatch):
-    saves.save_game(land_game(content, 2), "mine", folder, content=content)
-    calls = fake_tui(monkeypatch, accepts_session=False)
-    code, _, err = run(capsys, "play", "--load", "mine", "--saves", str(folder))
-    assert code == 1 and calls == []
-    assert "good save" in err and "cannot open saves yet" in err

@@ -96,22 +96,13 @@ def test_a_live_server_answers_on_loopback_only():
             proc.wait(timeout=10)
 
 
-def test_play_session_starts_exactly_that_world(content, monkeypatch):
-    import game.tui.app as app
-
-    seen = {}
-
-    def fake_run_app(**kwargs):
-        seen.update(kwargs)
-        return 0
-
-    monkeypatch.setattr(app, "run_app", fake_run_app)
+def test_play_session_starts_exactly_that_world(content, fake_game):
     code = encode(content, "hefei-2008", 77)
     assert main(["play", "--session", code]) == 0
-    assert (seen["scenario"], seen["seed"]) == ("hefei-2008", 77)
-    seen.clear()
+    [seen] = fake_game
+    assert (seen["scenario"], seen["seed"], seen["session_code"]) == ("hefei-2008", 77, code)
     assert main(["play", "--session", code[:-1] + ("2" if code[-1] != "2" else "3")]) == 1
-    assert seen == {}  # a typo never starts a game
+    assert len(fake_game) == 1  # a typo never starts a game
 
 
 def test_classroom_new_prints_a_code_for_the_world(content, capsys):

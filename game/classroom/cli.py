@@ -4,13 +4,22 @@ report, serve, and ``play --session`` / ``replay RESULT`` (wired in from game.cl
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.cli import (
+    SEED,
+    CommandError,
+    check_scenarios,
+    out_file,
+    out_folder,
+    run_game,
+    usage_error,
+    whole,
+)
 from game.content.loader import Content
 
 if TYPE_CHECKING:
@@ -41,15 +50,10 @@ def _decode(code: str, content: Content):
 
 
 def cmd_classroom_new(args: argparse.Namespace) -> int:
-    from game.classroom.codes import MAX_SEED, new_code
+    from game.classroom.codes import new_code
 
     content = _content(args)
-    if args.scenario not in content.scenarios:
-        _err(f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(content.scenarios))}")
-        return 2
-    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
-        _err(f"--seed must be between 0 and {MAX_SEED}")
-        return 2
+    check_scenarios(content, [args.scenario])
     code, seed = new_code(content, args.scenario, args.seed)
     sc = content.scenario(args.scenario)
     print(code)
@@ -67,19 +71,19 @@ def cmd_classroom_new(args: argparse.Namespace) -> int:
 
 def cmd_classroom_demo(args: argparse.Namespace) -> int:
     from game.classroom.codes import encode
+    from game.classroom.results import ResultError
     from game.classroom.sample import make_class
 
+    out = out_folder(args.out)
     content = _content(args)
-    if args.scenario not in content.scenarios:
-        _err(f"unknown scenario {args.scenario!r}; known: {', '.join(sorted(content.scenarios))}")
-        return 2
-    if not 1 <= args.students <= 500:
-        _err("--students must be between 1 and 500")
-        return 2
+    check_scenarios(content, [args.scenario])
     seed = args.seed if args.seed is not None else content.scenario(args.scenario).seed
     code = encode(content, args.scenario, seed)
     start = time.perf_counter()
-    paths = make_class(content, args.scenario, seed, args.students, args.out, code=code)
+    try:
+        paths = make_class(content, args.scenario, seed, args.students, out, code=code)
+    except ResultError as exc:
+        raise CommandError(str(exc)) from None
     print(f"{len(paths)} results for {code} written to {args.out} in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -119,6 +123,21 @@ def cmd_classroom_decisions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _action_problem(action: dict) -> str | None:
+    """The first thing wrong with a decision given as JSON, in a line; None when it is one."""
+    from pydantic import ValidationError
+
+    from game.engine.actions import parse_action
+
+    try:
+        parse_action(action)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:])  # loc[0] is the kind's tag
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return None
+
+
 def cmd_classroom_what_if(args: argparse.Namespace) -> int:
     from game.classroom.whatif import Change, WhatIfError, what_if_result
 
@@ -138,6 +157,10 @@ def cmd_classroom_what_if(args: argparse.Namespace) -> int:
         if not isinstance(action, dict):
             _err("the new decision must be a JSON object with a \"kind\"")
             return 2
+        problem = _action_problem(action)
+        if problem:
+            raise usage_error(f"the new decision is not a valid action: {problem} "
+                              "(`architect classroom what-if --help` shows each kind's fields)")
     try:
         wi = what_if_result(result, content, Change(args.turn, args.index, action, insert=bool(args.insert)))
     except WhatIfError as exc:
@@ -161,35 +184,23 @@ def cmd_classroom_what_if(args: argparse.Namespace) -> int:
 
 
 def cmd_play_session(args: argparse.Namespace) -> int:
-    """Start exactly the world a session code names."""
-    if getattr(args, "scenario", None) or getattr(args, "seed", None) is not None:
-        _err("--session names the scenario and the seed; leave out --scenario and --seed")
-        return 2
+    """Start exactly the world a session code names (saves and exports carry the code)."""
+    from game.cli import _mod_dirs
+
     content = _content(args)
     decoded = _decode(args.session, content)
     if decoded is None:
         return 1
-    from game.tui.app import run_app  # Textual loads only for the game itself
-
-    params = inspect.signature(run_app).parameters
-    extra = {}
-    if "content" in params:
-        extra["content"] = content
-    if "session_code" in params:  # the TUI may stamp saves and exports with it
-        extra["session_code"] = args.session
-    code = run_app(scenario=decoded.scenario_id, seed=decoded.seed, **extra)
-    return code or 0
+    return run_game(args, scenario=decoded.scenario_id, seed=decoded.seed, content=content,
+                    mods=_mod_dirs(args), session_code=args.session)
 
 
-def _find_save(args: argparse.Namespace, content: Content):
+def _find_save(args: argparse.Namespace, decoded):
     """The save to export: --load, else the newest save of the session's world."""
     from game.saves import SaveError, list_saves, read_save, resolve, save_arg
 
     if args.load:
         return read_save(resolve(save_arg(args.load), args.saves))
-    decoded = _decode(args.session, content)
-    if decoded is None:
-        return None
     for info in list_saves(args.saves):
         if not info.ok or info.scenario != decoded.scenario_id:
             continue
@@ -205,35 +216,40 @@ def _find_save(args: argparse.Namespace, content: Content):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from game.classroom.results import SUFFIX as RESULT_SUFFIX
     from game.classroom.results import ResultError, export_results
     from game.saves import SaveError, load_game
 
     if not args.load and not args.session:
-        _err("say which game to export: --load SAVE, or --session CODE for the newest save of that session")
-        return 2
+        raise usage_error("say which game to export: --load SAVE, or --session CODE for the newest "
+                          "save of that session")
+    out = out_file(args.out) if args.out.endswith(RESULT_SUFFIX) else out_folder(args.out)
     content = _content(args)
+    decoded = _decode(args.session, content) if args.session else None
+    if args.session and decoded is None:
+        return 1
     try:
-        save = _find_save(args, content)
-        if save is None:
-            return 1
+        save = _find_save(args, decoded)
         session = load_game(save.path, content=content)
     except SaveError as exc:
-        _err(f"cannot open the save: {exc}")
-        return 1
-    meta = save.payload.meta
+        raise CommandError(f"cannot open the save: {exc}") from None
+    p = save.payload
+    if decoded is not None and (p.scenario, p.seed) != (decoded.scenario_id, decoded.seed):
+        raise CommandError(f"{save.name} is a game of {p.scenario} with seed {p.seed}, not the world "
+                           f"of the session {args.session} ({decoded.scenario_id}, seed {decoded.seed})")
+    meta = p.meta
     code = args.session or (meta.get("session_code") if isinstance(meta.get("session_code"), str) else None)
     players = args.player or []
     if not players:
-        name = meta.get("player") if isinstance(meta.get("player"), str) else save.payload.name
+        name = meta.get("player") if isinstance(meta.get("player"), str) else p.name
         players = [name] if len(session.humans) == 1 else [
             session.world.cities[c].name for c in session.humans]
     try:
-        paths = export_results(session, args.out, players=players, code=code, content=content)
+        paths = export_results(session, out, players=players, code=code, content=content)
     except ResultError as exc:
-        _err(str(exc))
-        return 1
-    for p in paths:
-        print(f"wrote {p}")
+        raise CommandError(str(exc)) from None
+    for path in paths:
+        print(f"wrote {path}")
     return 0
 
 
@@ -251,7 +267,7 @@ def cmd_replay_result(args: argparse.Namespace) -> int:
               f"({o['grade']})")
         return 0
     print(f"{checked.status.upper()}: {name}: {checked.message}")
-    return 1
+    raise CommandError(f"{name} is not verified ({checked.status}; why is above)")
 
 
 # ----- report, serve --------------------------------------------------------------------------
@@ -261,21 +277,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     from game.classroom.report import build_report, write_report
     from game.classroom.results import find_results
 
-    content = _content(args)
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
-        _err(f"no such file or folder: {missing[0]}")
-        return 2
+        raise usage_error(f"no such file or folder: {missing[0]}")
+    out = out_folder(args.out)
     if not find_results(args.paths):
-        _err("no result files found (they end in .result.json)")
-        return 1
+        raise CommandError("no result files found (they end in .result.json)")
+    content = _content(args)
 
     def show(done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\rchecking {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     report = build_report(args.paths, content, progress=show)
-    paths = write_report(report, args.out)
+    paths = write_report(report, out)
     s = report.summary()
     print(f"{s['verified']} of {s['files']} results verified by replay, {s['flagged']} flagged; "
           f"{report.seconds:.1f} s")
@@ -292,9 +307,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from game.serve import make_server, play_command
 
-    if not 1 <= args.port <= 65535:
-        _err("--port must be between 1 and 65535")
-        return 2
     mods = getattr(args, "mods", None) or []
     if args.session:
         content = _content(args)
@@ -314,37 +326,77 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ----- wiring -----------------------------------------------------------------------------------
 
 
+def _actions_help() -> str:
+    """The JSON of every decision --action and --insert accept, from the action models."""
+    from typing import get_args
+
+    from game.cli import help_text
+    from game.engine.actions import LoggedAction
+
+    shapes: list[str] = []
+    for model in get_args(get_args(LoggedAction)[0]):
+        fields = [f'"{name}": {_json_type(name, info.annotation)}' for name, info in model.model_fields.items()
+                  if name not in ("kind", "city")]
+        kind = model.model_fields["kind"].default
+        shapes.append("{" + ", ".join([f'"kind": "{kind}"', *fields]) + "}")
+    return help_text("The JSON of --action and --insert is an object with a \"kind\" and that "
+                     "kind's fields. FIRM is a firm's id as the result's log records it, SECTOR a "
+                     "sector's id (such as display-panels or memory-chips); an event's options "
+                     "count from 0.", shapes,
+                     "For example:  architect classroom what-if ana.result.json --turn 16 --index 0 "
+                     "--action '{\"kind\": \"sell_land\", \"hectares\": 100}'")
+
+
+def _json_type(name: str, annotation) -> str:
+    """How a field looks in the JSON: NUMBER, true|false, its literal choices, or its name."""
+    from typing import Literal, get_args, get_origin
+
+    if annotation is bool:
+        return "true|false"
+    if annotation in (int, float):
+        return "NUMBER"
+    if get_origin(annotation) is Literal:
+        return "|".join(f'"{v}"' for v in get_args(annotation))
+    return f'"{name.upper()}"'
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     from game.serve import DEFAULT_HOST, DEFAULT_PORT
 
     hidden = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
+    turn_help = ("the turn as `classroom decisions` numbers it: 0 is the game's first quarter "
+                 "(the screen's Turn 1), 16 its seventeenth")
 
     cls = sub.add_parser("classroom", help="session codes, a demo class, what-if for the debrief")
-    csub = cls.add_subparsers(dest="classroom_command", required=True)
+    csub = cls.add_subparsers(dest="classroom_command", required=True, metavar="COMMAND")
     new = csub.add_parser("new", help="print a session code for a scenario (every student gets the same world)")
-    new.add_argument("--scenario", required=True)
-    new.add_argument("--seed", type=int, help="the world's seed (default: a random one below 1024)")
+    new.add_argument("--scenario", required=True, help="the scenario (see `architect scenarios`)")
+    new.add_argument("--seed", type=SEED, help="the world's seed (default: a random one below 1024)")
     new.add_argument("--mods", **hidden)
     new.set_defaults(func=cmd_classroom_new)
     demo = csub.add_parser("demo", help="play a made-up class and write its results (try the report first)")
-    demo.add_argument("--scenario", default="classroom")
-    demo.add_argument("--seed", type=int)
-    demo.add_argument("--students", type=int, default=30)
-    demo.add_argument("--out", required=True, metavar="DIR")
+    demo.add_argument("--scenario", default="classroom", help="the scenario (default classroom)")
+    demo.add_argument("--seed", type=SEED, help="the world's seed (default: the scenario's own)")
+    demo.add_argument("--students", type=whole(1, 500), default=30, help="how many (default 30, at most 500)")
+    demo.add_argument("--out", required=True, metavar="DIR", help="the folder for the result files")
     demo.add_argument("--mods", **hidden)
     demo.set_defaults(func=cmd_classroom_demo)
     dec = csub.add_parser("decisions", help="list a result's decisions (turn and number, for what-if)")
-    dec.add_argument("result", metavar="RESULT")
+    dec.add_argument("result", metavar="RESULT", help="a .result.json file")
     dec.add_argument("--mods", **hidden)
     dec.set_defaults(func=cmd_classroom_decisions)
-    wif = csub.add_parser("what-if", help="change or remove one decision of a result and replay the seed")
-    wif.add_argument("result", metavar="RESULT")
-    wif.add_argument("--turn", type=int, required=True)
-    wif.add_argument("--index", type=int, required=True, help="the decision's number in that turn (from `decisions`)")
+    wif = csub.add_parser("what-if", help="change or remove one decision of a result and replay the seed",
+                          description="Replay a student's result from its seed with one decision "
+                          "removed, replaced or added, and print both games side by side.",
+                          more_help=_actions_help)
+    wif.add_argument("result", metavar="RESULT", help="a .result.json file")
+    wif.add_argument("--turn", type=whole(0), required=True, help=turn_help)
+    wif.add_argument("--index", type=whole(0), required=True,
+                     help="the decision's number in that turn (the #N of `classroom decisions`)")
     how = wif.add_mutually_exclusive_group(required=True)
     how.add_argument("--remove", action="store_true", help="take the decision out")
-    how.add_argument("--action", metavar="JSON", help="replace it with this action")
-    how.add_argument("--insert", metavar="JSON", help="add this action before it")
+    how.add_argument("--action", metavar="JSON", help="replace it with this decision (JSON below)")
+    how.add_argument("--insert", metavar="JSON", help="add this decision before it (JSON below)")
     wif.add_argument("--mods", **hidden)
     wif.set_defaults(func=cmd_classroom_what_if)
 
@@ -358,15 +410,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--mods", **hidden)
     exp.set_defaults(func=cmd_export)
 
-    rep = sub.add_parser("report", help="check a class's result files by replay and write the class report")
-    rep.add_argument("paths", nargs="+", metavar="FILES_OR_DIR")
-    rep.add_argument("--out", required=True, metavar="DIR")
+    rep = sub.add_parser(
+        "report", help="check a class's result files by replay and write the class report",
+        description="Read the result files named (or every *.result.json in the folders named), "
+        "replay each from its seed to check it was played, not edited, and write report.md, "
+        "report.html and results.csv into --out: scores, strategies, the class's decisions "
+        "against the real history. A file that cannot be checked is listed as flagged, with why.")
+    rep.add_argument("paths", nargs="+", metavar="FILES_OR_DIR", help="result files, or folders of them")
+    rep.add_argument("--out", required=True, metavar="DIR", help="the folder for the report (made if missing)")
     rep.add_argument("--mods", **hidden)
     rep.set_defaults(func=cmd_report)
 
-    srv = sub.add_parser("serve", help="play in a browser (textual-serve); binds 127.0.0.1 unless --host")
-    srv.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this computer only)")
-    srv.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    srv = sub.add_parser("serve", help="play in a browser (textual-serve); binds 127.0.0.1 unless --host",
+                         description="Serve the game to browsers: each browser connection plays its "
+                         "own game on this computer.")
+    srv.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this "
+                     "computer only; 0.0.0.0 for a classroom network)")
+    srv.add_argument("--port", type=whole(1, 65535), default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     srv.add_argument("--session", metavar="CODE", help="every browser starts this session's world")
     srv.add_argument("--dry-run", action="store_true", help="print what would be served and stop")
     srv.add_argument("--mods", **hidden)
