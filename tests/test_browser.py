@@ -155,5 +155,8 @@ def test_the_title_screen_renders_and_enter_starts_a_game(server: str, tmp_path:
             page.keyboard.press("Enter")  # the first scenario, the tutorial
             game = wait_for("Turn 1/16", "Treasury", "End turn")  # the tutorial's dashboard
             assert "Choose a scenario" not in game and "Advisor:" in game
+            # the game saves into this browser's own folder (made when the game started)
+            [folder] = (tmp_path / "saves" / "browsers").iterdir()
+            assert folder.name.startswith("browser-") and folder.is_dir()
         finally:
             browser.close()

@@ -305,21 +305,28 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from game.serve import make_server, play_command
+    from game.cli import saves_folder
+    from game.saves import default_saves_dir
+    from game.serve import BROWSERS_FOLDER, make_server, play_command
 
     mods = getattr(args, "mods", None) or []
     if args.session:
         content = _content(args)
         if _decode(args.session, content) is None:
             return 1
-    command = play_command(session=args.session, mods=mods)
+    root = default_saves_dir(saves_folder(args)) / BROWSERS_FOLDER
+
+    def command_for(folder: Path) -> str:
+        return play_command(session=args.session, mods=mods, saves=folder)
+
     if args.dry_run:
-        print(f"would serve {command!r} on http://{args.host}:{args.port}")
+        print(f"would serve {command_for(root / 'browser-ID')!r} on http://{args.host}:{args.port} "
+              f"(at most {args.max_games} games at once; each browser's saves in {root})")
         return 0
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"Serving on {args.host}:{args.port}: anyone who can reach this computer can play.",
-              file=sys.stderr)
-    make_server(command, args.host, args.port).serve()
+    try:
+        make_server(command_for, args.host, args.port, saves_root=root, max_games=args.max_games).serve()
+    except OSError as exc:  # the port is taken, the address is not this computer's
+        raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
@@ -361,7 +368,8 @@ def _json_type(name: str, annotation) -> str:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from game.serve import DEFAULT_HOST, DEFAULT_PORT
+    from game.serve import BROWSERS_FOLDER as BROWSERS
+    from game.serve import DEFAULT_HOST, DEFAULT_MAX_GAMES, DEFAULT_PORT
 
     hidden = {"action": "append", "metavar": "DIR", "default": argparse.SUPPRESS, "help": argparse.SUPPRESS}
     turn_help = ("the turn as `classroom decisions` numbers it: 0 is the game's first quarter "
@@ -423,11 +431,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     srv = sub.add_parser("serve", help="play in a browser (textual-serve); binds 127.0.0.1 unless --host",
                          description="Serve the game to browsers: each browser connection plays its "
-                         "own game on this computer.")
+                         "own game on this computer. Only this server's own pages start games; each "
+                         "browser saves into a folder of its own.")
     srv.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this "
                      "computer only; 0.0.0.0 for a classroom network)")
     srv.add_argument("--port", type=whole(1, 65535), default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     srv.add_argument("--session", metavar="CODE", help="every browser starts this session's world")
+    srv.add_argument("--max-games", type=whole(1, 1000), default=DEFAULT_MAX_GAMES,
+                     help=f"games at once; later browsers are told the server is full (default {DEFAULT_MAX_GAMES})")
+    srv.add_argument("--saves", metavar="DIR", help="the save folder (as for play); each browser "
+                     f"gets a folder in its {BROWSERS} folder")
     srv.add_argument("--dry-run", action="store_true", help="print what would be served and stop")
     srv.add_argument("--mods", **hidden)
     srv.set_defaults(func=cmd_serve)
