@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -34,8 +36,8 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     wheels, site, cwd = tmp / "wheels", tmp / "site", tmp / "elsewhere"
     cwd.mkdir()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    built = subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(src)],
-                           capture_output=True, text=True, timeout=600)
+    built = subprocess.run([*pip, "wheel", "--no-deps", "--verbose", "-w", str(wheels), str(src)],
+                           capture_output=True, text=True, timeout=600)  # verbose: the backend's warnings
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     [wheel] = wheels.glob("industrial_architect-*.whl")
     done = subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)],
@@ -43,7 +45,8 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(site)
-    return {"wheel": wheel, "site": site, "cwd": cwd, "env": env}
+    return {"wheel": wheel, "site": site, "cwd": cwd, "env": env,
+            "build_log": built.stdout + built.stderr}
 
 
 def run(installed, *argv: str) -> subprocess.CompletedProcess:
@@ -60,6 +63,20 @@ def test_the_wheel_carries_the_base_pack(installed):
     tcss = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "game").rglob("*.tcss"))
     assert [t for t in tcss if t not in names] == []
     assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_the_build_gives_no_warnings(installed):
+    """setuptools' warnings (a TOML-table license, data folders missing from `packages`)
+    announce builds that will stop working; none may appear."""
+    warnings = sorted({m.group(0) for m in re.finditer(r"\b\w+Warning\b: .*", installed["build_log"])})
+    assert warnings == []
+
+
+def test_every_folder_of_the_base_pack_is_a_listed_package():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {f"game.basepack.{d.name}" for d in (ROOT / "content").iterdir() if d.is_dir()}
+    assert folders and folders <= set(config["packages"])
+    assert all(config["package-data"].get(name) == ["*.toml"] for name in folders)
 
 
 def test_the_wheel_carries_every_module(installed):
