@@ -8,6 +8,7 @@ not be done (a save, a pack or a folder that fails). Never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -727,6 +728,10 @@ def main(argv: list[str] | None = None) -> int:
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader left (`architect ... | head`): nothing to say
+        with contextlib.suppress(OSError):  # and nothing more to flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a process ended by SIGPIPE
     except OSError as exc:  # a file or folder the checks above did not foresee
         where = f"{exc.filename}: " if exc.filename else ""
         _say(f"{where}{exc.strerror or exc}")

@@ -317,3 +317,14 @@ def test_pass_zeros_come_with_their_reasons(capsys):
     assert "land_share is 0 in every world: no land was sold" in out
     busy = simulate_json(capsys, "--scenario", "tutorial", "--worlds", "20", "--bot", "land-addict")
     assert "land_share" not in busy["notes"]
+
+
+def test_a_reader_that_leaves_early_gets_no_complaint(tmp_path):
+    """`architect scenarios | head -1`: when the reader has gone, no "Broken pipe" line."""
+    script = Path(sys.executable).parent / "architect"
+    read, write = os.pipe()
+    os.close(read)  # the reader has left before the first line
+    with os.fdopen(write, "wb") as out:
+        done = subprocess.run([str(script), "scenarios"], cwd=tmp_path, stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 141 and done.stderr == ""
