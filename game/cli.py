@@ -588,9 +588,9 @@ def _bots_help() -> str:
 def _saves_help() -> str:
     from game.saves import ENV_FOLDER, default_saves_dir
 
-    return (f"Saves go to {default_saves_dir()} here and now (--saves DIR, else ${ENV_FOLDER}, else "
-            "saves/ in a checkout, else the user's data folder, e.g. "
-            "~/.local/share/industrial-architect/saves).")
+    return help_text(f"Saves go to {default_saves_dir()} here and now (--saves DIR, else "
+                     f"${ENV_FOLDER}, else saves/ in a checkout, else the user's data folder, "
+                     "e.g. ~/.local/share/industrial-architect/saves).")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -712,6 +712,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["play", *argv]  # `architect`, `architect --mods DIR`, `architect --scenario X`
     try:
         args = parser.parse_args(argv)
+        if args.command is None:  # a command's name was an option's value: `--mods play`
+            args = parser.parse_args(["play", *argv])
     except SystemExit as exc:  # --help, --version, or a usage error already said on stderr
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:

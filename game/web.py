@@ -202,6 +202,11 @@ class GameServer(Server):
             try:
                 if service is not None:
                     await service.stop()
+                    # stop() waits for the game's output to end, not for the process: reap it,
+                    # so a server up all day gathers no zombies (textual-serve keeps it here)
+                    process = getattr(service, "_process", None)
+                    if process is not None:
+                        await process.wait()
             finally:  # counted until its process has gone
                 self.games.discard(websocket)
         return websocket
