@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.cli import (
+from game.cli import run_game
+from game.cli_args import (
     SEED,
     CommandError,
     check_scenarios,
     out_file,
     out_folder,
-    run_game,
     usage_error,
     whole,
 )
@@ -337,7 +337,7 @@ def _actions_help() -> str:
     """The JSON of every decision --action and --insert accept, from the action models."""
     from typing import get_args
 
-    from game.cli import help_text
+    from game.cli_args import help_text
     from game.engine.actions import LoggedAction
 
     shapes: list[str] = []
