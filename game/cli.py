@@ -408,6 +408,7 @@ def cmd_mods_trace(args: argparse.Namespace) -> int:
     """One world of a scenario, quarter by quarter: the events that fired, and why the
     events named with --event did not."""
     from game.bots import bots_with
+    from game.content.locate import suggest
     from game.mods.trace import trace
 
     pack = Path(args.path)
@@ -416,16 +417,14 @@ def cmd_mods_trace(args: argparse.Namespace) -> int:
         from game import mods
 
         mine = mods.scenarios_of(content, pack)
-        print(f"architect: no scenario {args.scenario!r}; the pack's: {', '.join(mine) or 'none'}; "
-              f"all: {', '.join(sorted(content.scenarios))}", file=sys.stderr)
-        return 2
+        raise usage_error(f"no scenario {args.scenario!r}; the pack's: {', '.join(mine) or 'none'}; "
+                          f"all: {', '.join(sorted(content.scenarios))}")
     known = bots_with(content)
     if args.bot not in known:
-        print(f"architect: unknown bot {args.bot!r}; known: {', '.join(known)}", file=sys.stderr)
-        return 2
-    if args.seed is not None and args.seed < 0:
-        print("architect: --seed must be 0 or more", file=sys.stderr)
-        return 2
+        raise usage_error(f"unknown bot {args.bot!r}; known: {', '.join(known)}")
+    for event in args.event or []:
+        if event not in content.events:  # in the content but not the scenario: trace says why
+            raise usage_error(f"no event {event!r} in the loaded packs{suggest(event, content.events)}")
     result = trace(_world(content, args.scenario), known[args.bot], args.bot, args.seed, args.event or [],
                    args.turns)
     for line in result.lines():
@@ -568,11 +567,11 @@ def build_parser() -> argparse.ArgumentParser:
     trc = msub.add_parser("trace", help="play one world and list each quarter's events, and why an event did not fire")
     trc.add_argument("path", metavar="PACK", help="the pack folder")
     trc.add_argument("--scenario", required=True, help="the scenario to play")
-    trc.add_argument("--seed", type=int, help="the world's seed (default: the scenario's)")
+    trc.add_argument("--seed", type=SEED, help="the world's seed (default: the scenario's)")
     trc.add_argument("--event", action="append", metavar="ID",
                      help="say each quarter why this event did not fire, for each city (repeatable)")
     trc.add_argument("--bot", default="pass", help="the strategy that plays the player's city (default pass)")
-    trc.add_argument("--turns", type=int, help="stop after this many turns (default: the whole scenario)")
+    trc.add_argument("--turns", type=whole(1, 10_000), help="stop after this many turns (default: the whole scenario)")
     trc.add_argument("--mods", **hidden_mods)
     trc.set_defaults(func=cmd_mods_trace)
     doc = msub.add_parser("docs", help="print or update the generated reference in docs/modding.md")

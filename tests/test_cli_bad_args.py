@@ -127,6 +127,10 @@ def commands(p: dict[str, str]) -> dict[str, tuple[list[str], dict[int, st.Searc
         "mods schema": (["mods", "schema", "--out", str(root / "schema")], {3: out_dir}),
         "mods new": (["mods", "new", "My pack", "--dir", str(root / "packs")], {4: out_dir}),
         "mods list": (["mods", "list", "--mods", p["pack"]], {3: to_read}),
+        "mods trace": (["mods", "trace", p["pack"], "--scenario", "tutorial", "--seed", "3",
+                        "--event", "land-bidding-war", "--bot", "pass", "--turns", "2"],
+                       {2: to_read, 4: UNKNOWN_ID, 6: SEED, 8: UNKNOWN_ID, 10: UNKNOWN_ID,
+                        12: number(1, 10_000)}),
         "mods docs": (["mods", "docs", "--file", str(root / "modding.md"), "--write"],
                       {3: st.just(unwritable)}),
     }

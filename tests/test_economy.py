@@ -17,7 +17,14 @@ from game.engine.session import Session
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
 from game.engine.world import (
-    BUILDING, DISTRESSED, FAILED, LISTED, NOT_YET, OPERATING, PROSPECT, WITHDRAWN,
+    BUILDING,
+    DISTRESSED,
+    FAILED,
+    LISTED,
+    NOT_YET,
+    OPERATING,
+    PROSPECT,
+    WITHDRAWN,
 )
 
 BOE = "boe-hefei-gen6"
