@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from game.content.loader import load_content  # noqa: E402
+from game.engine.build import build_world  # noqa: E402
 from game.engine.session import Session  # noqa: E402
-from game.engine.world import build_world  # noqa: E402
 from game.sim import play_batch  # noqa: E402
 
 

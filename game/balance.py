@@ -16,8 +16,8 @@ import numpy as np
 
 from game.bots import BOTS
 from game.content.loader import Content
+from game.engine.build import build_world
 from game.engine.scoring import grade
-from game.engine.world import build_world
 from game.sim import play_batch
 
 WIN_SCORE = 55.0  # grade C or better counts as winning a scenario

@@ -44,7 +44,7 @@ def _content(args: argparse.Namespace) -> Content:
 
 
 def _world(content: Content, scenario_id: str):
-    from game.engine.world import build_world
+    from game.engine.build import build_world
 
     return build_world(content.scenario(scenario_id), content.sectors, content.firms)
 

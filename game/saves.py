@@ -44,9 +44,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import game
 from game.content.loader import Content
 from game.engine.actions import parse_action
+from game.engine.build import build_world
 from game.engine.session import News, Refused, Session, Snapshot
 from game.engine.state import Noise, State, new_state, state_hash
-from game.engine.world import World, build_world
+from game.engine.world import World
 
 FORMAT = "industrial-architect-save"
 FORMAT_VERSION = 1

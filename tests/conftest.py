@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from game.content.loader import Content, load_content
-from game.engine.world import World, build_world
+from game.engine.build import build_world
+from game.engine.world import World
 
 # problems met while playing content go to a log of the test run, never the user's own
 os.environ["ARCHITECT_LOG"] = str(Path(tempfile.mkdtemp(prefix="architect-log-")) / "content-problems.log")

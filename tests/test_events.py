@@ -11,11 +11,12 @@ import pytest
 from game.content.loader import load_content
 from game.engine import events as ev
 from game.engine.actions import ChooseEvent, parse_action
+from game.engine.build import build_world
 from game.engine.ledger import K
 from game.engine.session import Refused, Session
 from game.engine.state import new_state, state_hash
 from game.engine.tick import begin_turn, end_turn
-from game.engine.world import BUILDING, DISTRESSED, OPERATING, PROSPECT, build_world
+from game.engine.world import BUILDING, DISTRESSED, OPERATING, PROSPECT
 from game.sim import BOTS, play_batch
 
 BASE_TEST_EVENT = 'title = "t"\ntext = "x"\nchance = 1.0\n'

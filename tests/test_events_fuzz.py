@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from game.content.loader import ContentError, load_content
 from game.engine import events as ev
+from game.engine.build import build_world
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
-from game.engine.world import build_world
 
 BASE = Path(__file__).resolve().parent.parent / "content"
 FILES = sorted(p.relative_to(BASE) for p in BASE.glob("events/*.toml"))

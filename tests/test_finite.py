@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from game.engine import finite
+from game.engine.build import build_world
 from game.engine.session import Session
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
-from game.engine.world import build_world
 from game.mods import runtime_log
 from game.sim import simulate
 

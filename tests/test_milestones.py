@@ -7,8 +7,8 @@ from pydantic import ValidationError
 
 from game.content.loader import ContentError, load_content
 from game.content.schema import MilestoneDef
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 
 
 def test_a_milestone_says_when_in_exactly_one_way():

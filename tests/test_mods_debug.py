@@ -12,9 +12,9 @@ import pytest
 from game import mods
 from game.bots import BOTS
 from game.content.loader import load_content
+from game.engine.build import build_world
 from game.engine.state import new_state, state_hash
 from game.engine.tick import begin_turn, end_turn
-from game.engine.world import build_world
 from game.mods import memory
 from game.mods.trace import trace
 from tests.helpers import run_cli, write_files

@@ -17,8 +17,8 @@ from game import saves
 from game.cli import main
 from game.content.loader import load_content
 from game.engine import actions as A
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,9 @@ import pytest
 from game import saves
 from game.content.loader import Content
 from game.engine import actions as A
+from game.engine.build import build_world
 from game.engine.session import Session
 from game.engine.state import state_hash
-from game.engine.world import build_world
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,8 @@ import pytest
 
 from game import saves
 from game.engine import actions as A
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 
 WATCHED = ("open", "write", "fsync", "close", "replace", "unlink")
 

@@ -21,8 +21,8 @@ import pytest
 from game import saves
 from game.cli import build_parser
 from game.content.loader import MAX_FILE_BYTES, ContentError, load_content
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 
 GAME = Path(saves.__file__).resolve().parent
 REPO = GAME.parent

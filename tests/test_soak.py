@@ -18,8 +18,8 @@ import pytest
 import game.engine.session as session_mod
 from game import saves
 from game.engine import actions as A
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 
 TURN_BUDGET = 600  # simulated turns per scenario: about 4 s each with the engine of late 2026
 EPS = 1e-9

@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from game.bots import bots_with  # noqa: E402
 from game.content.loader import Content, load_content  # noqa: E402
 from game.engine.actions import SellLand  # noqa: E402
+from game.engine.build import build_world  # noqa: E402
 from game.engine.session import Session  # noqa: E402
 from game.engine.state import new_state, state_hash  # noqa: E402
 from game.engine.tick import begin_turn, end_turn  # noqa: E402
-from game.engine.world import build_world  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "state_hashes.json"
 SEED = 2026

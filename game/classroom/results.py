@@ -35,9 +35,10 @@ import game
 from game.content.loader import Content, ContentError, load_content
 from game.engine import scoring
 from game.engine.actions import parse_action
+from game.engine.build import build_world
 from game.engine.session import Refused, Session, Snapshot
 from game.engine.tick import debt_ratio, land_share, portfolio_value
-from game.engine.world import BUILDING, World, build_world
+from game.engine.world import BUILDING, World
 from game.saves import (  # the same file discipline as saves
     PackRef,
     _first_error,

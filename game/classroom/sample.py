@@ -14,8 +14,9 @@ from pathlib import Path
 
 from game.content.loader import Content
 from game.engine import actions as A
+from game.engine.build import build_world
 from game.engine.session import Refused, Session
-from game.engine.world import World, build_world
+from game.engine.world import World
 
 STYLES = ("land-heavy", "industrial", "herd", "passive", "balanced")
 FIRST_NAMES = ("Ana", "Bo", "Chen", "Dara", "Eli", "Fang", "Gus", "Hua", "Ines", "Jun", "Kai",

@@ -22,8 +22,9 @@ from game.classroom.results import (
 )
 from game.content.loader import Content
 from game.engine.actions import parse_action
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import World, build_world
+from game.engine.world import World
 
 SERIES = ("gdp", "land_share", "treasury", "debt", "portfolio", "realised", "score")
 

@@ -34,11 +34,11 @@ from game.engine.world import (
     DISTRESSED,
     FAILED,
     LISTED,
-    OPERATING,
+    N_STAGES,
+    NOT_YET,
     PRODUCING,
     PROSPECT,
-    RAMPING,
-    WITHDRAWN,
+    STAGE_NAMES,
     World,
 )
 
@@ -336,7 +336,7 @@ def _unpaid(x: Ctx) -> Any:
 
 
 def _stage_in(stage: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
-    table = np.zeros(16, dtype=bool)
+    table = np.zeros(N_STAGES, dtype=bool)
     table[list(codes)] = True
     return table[stage]
 
@@ -533,8 +533,7 @@ def _waited(x: Ctx) -> Any:
 
 # ----- helpers for the loader and the docs ------------------------------------------------
 
-STAGES = {"prospect": PROSPECT, "building": BUILDING, "ramping": RAMPING, "operating": OPERATING,
-          "listed": LISTED, "distressed": DISTRESSED, "failed": FAILED, "withdrawn": WITHDRAWN}
+STAGES = {name: code for code, name in enumerate(STAGE_NAMES) if code != NOT_YET}  # content's stage names
 
 
 def scope_needed(name: str) -> str:

@@ -1,13 +1,13 @@
-"""The static side of a game: a scenario compiled into index maps and parameter arrays.
+"""The static side of a game: everything that does not change during play, as arrays
+indexed by city, sector and firm slot, and the firm stage codes.
 
-Content ids become integer indices once, here; the tick only sees arrays. The engine
-takes validated pydantic models and never touches files.
+``build.build_world`` makes a World from a validated scenario and its content (content ids
+become integer indices once, there); the tick only sees arrays.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -15,10 +15,11 @@ import numpy as np
 
 from game.content.schema import CityDef, FirmDef, ScenarioDef, SectorDef
 
-# Firm stages. NOT_YET covers empty slots and prospects that have not arrived.
-NOT_YET, PROSPECT, BUILDING, RAMPING, OPERATING, LISTED, DISTRESSED, FAILED, WITHDRAWN = range(9)
+# Firm stages, by code. NOT_YET covers empty slots and prospects that have not arrived.
 STAGE_NAMES = ("not yet", "prospect", "building", "ramping", "operating", "listed",
                "distressed", "failed", "withdrawn")
+N_STAGES = len(STAGE_NAMES)  # stage codes are 0 .. N_STAGES - 1 (state.stage is int8)
+NOT_YET, PROSPECT, BUILDING, RAMPING, OPERATING, LISTED, DISTRESSED, FAILED, WITHDRAWN = range(N_STAGES)
 STAGE_CODES = {"prospect": PROSPECT, "building": BUILDING, "ramping": RAMPING,
                "operating": OPERATING, "listed": LISTED}
 PRODUCING = (RAMPING, OPERATING, LISTED, DISTRESSED)
@@ -33,15 +34,12 @@ def is_live(stage: np.ndarray) -> np.ndarray:
     """Building to distressed (codes 2..6): the firm exists and has a plant or is making one."""
     return (stage >= BUILDING) & (stage <= DISTRESSED)
 
+
+QUARTERS_PER_YEAR = 4  # one turn is one quarter
 SPARE_SLOTS_PER_SECTOR = 4  # room per sector for projects that appear during play
 PROSPECT_PATIENCE_Q = 4  # quarters a prospect waits for terms before going elsewhere
 HORIZON_PRIVATE_APPETITE = {"short": 0.7, "medium": 0.5, "long": 0.3}
-
-
-def interpolate(points: list[tuple[float, float]], x: np.ndarray | float) -> np.ndarray:
-    xs = np.array([p[0] for p in points], dtype=np.float64)
-    ys = np.array([p[1] for p in points], dtype=np.float64)
-    return np.interp(x, xs, ys)
+NEVER_ARRIVES = 1 << 30  # the arrival turn of a spare slot: it fills only during play
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ class World:
 
     def date_label(self, turn: int) -> str:
         q0 = self.scenario.start_quarter - 1 + turn
-        return f"{self.scenario.start_year + q0 // 4} Q{q0 % 4 + 1}"
+        return f"{self.scenario.start_year + q0 // QUARTERS_PER_YEAR} Q{q0 % QUARTERS_PER_YEAR + 1}"
 
     def firm_slot(self, fid: str) -> int | None:
         return self._slot_of.get(fid)
@@ -131,97 +129,3 @@ class World:
         if sector.prospect_names:
             return sector.prospect_names[name_index % len(sector.prospect_names)]
         return f"{sector.name} venture {name_index + 1}"
-
-
-SECTOR_FIELDS = (
-    "demand_bn", "demand_growth", "cycle_amplitude", "cycle_years", "cycle_phase", "shock_sd",
-    "shock_persistence", "other_capacity_share", "other_capacity_growth", "price_elasticity",
-    "price_floor", "price_ceiling", "capex_per_capacity", "build_quarters", "ramp_quarters",
-    "start_yield", "learning_rate", "unit_cost", "fixed_cost_share", "jobs_per_bn",
-    "value_added_share", "tax_rate", "valuation_multiple", "prospect_rate", "prospect_capacity_bn",
-)
-
-
-CITY_FIELDS = (
-    "gdp_bn", "population_m", "land_price_bn_per_ha", "tax_take", "transfers_share",
-    "spending_share", "development_share", "growth_premium", "land_absorption_ha", "land_share",
-    "credibility",
-)
-
-
-def build_world(scenario: ScenarioDef, sectors: dict[str, SectorDef],
-                firms: dict[str, FirmDef], events: Mapping[str, Any] | None = None) -> World:
-    """Compile a validated scenario and its content into a World.
-
-    ``events`` are the loaded events by id (default: those the loader attached to the
-    scenario); the scenario's ``events`` key picks which of them are in play.
-    """
-    cities = tuple(scenario.cities)
-    sector_defs = tuple(sectors[s] for s in scenario.sectors)
-    firm_defs = tuple(firms[f] for f in scenario.firms)
-    city_index = {c.id: i for i, c in enumerate(cities)}
-    sector_index = {s.id: i for i, s in enumerate(sector_defs)}
-    firm_index = {f.id: i for i, f in enumerate(firm_defs)}
-    n_s = len(sector_defs)
-    n_f = len(firm_defs) + SPARE_SLOTS_PER_SECTOR * n_s
-
-    turns = np.arange(scenario.turns + 1)
-    year = scenario.start_year + (scenario.start_quarter - 1 + turns) / 4.0
-    land = interpolate([(p.year, p.index) for p in scenario.land_cycle], year)
-    growth = interpolate([(p.year, p.rate) for p in scenario.macro_growth], year)
-
-    params = {name: np.array([getattr(s, name) for s in sector_defs], dtype=np.float64)
-              for name in SECTOR_FIELDS}
-    params["private_appetite"] = np.array(
-        [HORIZON_PRIVATE_APPETITE[s.horizon] for s in sector_defs], dtype=np.float64)
-
-    def firm_array(attr: str, fill: float, dtype=np.float64) -> np.ndarray:
-        out = np.full(n_f, fill, dtype=dtype)
-        for i, f in enumerate(firm_defs):
-            out[i] = getattr(f, attr)
-        return out
-
-    firm_sector = np.zeros(n_f, dtype=np.int64)
-    for i, f in enumerate(firm_defs):
-        firm_sector[i] = sector_index[f.sector]
-    firm_sector[len(firm_defs):] = np.repeat(np.arange(n_s), SPARE_SLOTS_PER_SECTOR)
-    spare = np.zeros(n_f, dtype=bool)
-    spare[len(firm_defs):] = True
-    firm_ids = tuple(f.id for f in firm_defs) + tuple(
-        f"new-{s.id}-{k + 1}" for s in sector_defs for k in range(SPARE_SLOTS_PER_SECTOR))
-    arrives = np.full(n_f, 1 << 30, dtype=np.int64)
-    for i, f in enumerate(firm_defs):
-        arrives[i] = f.arrives_turn if f.stage == "prospect" else 0
-
-    inputs = np.zeros((n_s, n_s), dtype=np.float64)
-    for i, s in enumerate(sector_defs):
-        for dep in s.inputs:
-            if dep in sector_index:
-                inputs[i, sector_index[dep]] = 1.0
-
-    onehot = np.zeros((n_f, n_s))
-    onehot[np.arange(n_f), firm_sector] = 1.0
-    city_params = {name: np.array([getattr(c, name) for c in cities], dtype=np.float64)
-                   for name in CITY_FIELDS}
-
-    world = World(
-        scenario=scenario, cities=cities, sectors=sector_defs, firms=firm_defs,
-        player=city_index[scenario.player_city], city_index=city_index,
-        sector_index=sector_index, firm_index=firm_index,
-        year_of_turn=year, land_cycle=land / land[0], macro_growth=growth,
-        sector_params=params, firm_sector=firm_sector, firm_arrives=arrives,
-        firm_quality=firm_array("quality", 0.5), firm_ask=firm_array("ask_bn", 0.0),
-        firm_offered_stake=firm_array("offered_stake", 0.0), inputs=inputs,
-        firm_onehot=onehot, city_params=city_params, spare=spare, firm_ids=firm_ids,
-    )
-    return _with_events(world, firms, scenario._events if events is None else dict(events))
-
-
-def _with_events(world: World, firms: dict[str, FirmDef], events: dict[str, Any]) -> World:
-    from game.engine import events as ev  # the event engine needs the World's index maps
-
-    chosen = ev.select(world.scenario, events)
-    if not chosen:
-        return world
-    table, templates = ev.compile_events(world, chosen, firms)
-    return replace(world, event_table=table, templates=templates)

@@ -14,9 +14,10 @@ from game.bots import Bot, bots_with
 from game.content.loader import Content
 from game.content.schema import Expectation
 from game.engine import events, finite
+from game.engine.build import build_world
 from game.engine.registry import METRICS, Ctx
 from game.engine.state import State
-from game.engine.world import World, build_world
+from game.engine.world import World
 from game.sim import play_batch
 
 OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,

@@ -17,8 +17,8 @@ from textual.app import App
 from textual.theme import Theme
 
 from game.content.loader import Content, ContentError, load_content
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.saves import SaveError, SaveInfo, default_saves_dir, list_saves, load_game, save_game
 from game.saves import autosave as write_autosave
 from game.tui.dashboard import DashboardScreen

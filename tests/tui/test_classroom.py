@@ -120,8 +120,8 @@ async def test_export_a_result(fixture_content: Content, private_folders) -> Non
 @pytest.mark.asyncio
 async def test_hotseat_two_players_one_turn(fixture_content: Content, private_folders) -> None:
     from game.engine.actions import SellLand
+    from game.engine.build import build_world
     from game.engine.session import Session
-    from game.engine.world import build_world
     from game.tui.dialogs import ConfirmDialog, TurnReport
     from game.tui.forms import SellLandForm
     from game.tui.hotseat import HotSeatSetup, PassScreen, SeatView

@@ -7,8 +7,8 @@ from textual.widgets import Checkbox
 
 from game.content.loader import Content
 from game.engine.actions import SellLand
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.tui.app import make_app
 from game.tui.hotseat import HotSeatEnd, HotSeatSetup, Seat, SeatView, ranking
 from tests.tui.helpers import screen_text

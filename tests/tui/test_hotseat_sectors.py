@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Static
 
 from game.content.loader import Content
+from game.engine.build import build_world
 from game.engine.contrib import sector_parts
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.saves import SaveError, checksum, load_game
 from game.tui.app import make_app
 from game.tui.dashboard import DashboardScreen

@@ -9,8 +9,8 @@ import pytest
 
 from game.content.loader import Content
 from game.engine.actions import InvestEquity
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.tui import advisor, charts
 from game.tui.chains_pane import Canvas, diagram
 from game.tui.portfolio_pane import irr, portfolio_flows, yearly_irr

@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from game.content.loader import Content
 from game.engine import registry
+from game.engine.build import build_world
 from game.engine.ledger import CATEGORY_LABELS
 from game.engine.scoring import RULES
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.saves import list_saves, load_game, save_game
 from game.tui.app import make_app
 from game.tui.dashboard import DashboardScreen

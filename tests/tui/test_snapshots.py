@@ -19,8 +19,8 @@ from pytest_textual_snapshot import SVGImageExtension
 
 from game.content.loader import Content
 from game.engine.actions import CreateFund, InvestEquity, RecruitSuppliers, SellLand
+from game.engine.build import build_world
 from game.engine.session import Session
-from game.engine.world import build_world
 from game.saves import SaveInfo
 from game.tui.app import make_app
 from game.tui.saves_ui import LoadScreen
