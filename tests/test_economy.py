@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from game.engine import actions as A
-from game.engine import capital, chains, firms
+from game.engine import capital, economics, firms
 from game.engine.session import Session
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
@@ -160,7 +160,7 @@ def test_dense_chains_cut_unit_costs(hefei):
     state.density[1, p, hefei.firm_sector[f]] = 0.9
     cost = firms.unit_cost(hefei, state)[:, f]
     assert cost[1] < cost[0]
-    assert cost[1] == pytest.approx(cost[0] * (1 - chains.COST_CUT * 0.9))
+    assert cost[1] == pytest.approx(cost[0] * (1 - economics.COST_CUT * 0.9))
 
 
 def test_chain_density_grows_with_local_suppliers_and_a_failure_tears_it(hefei):

@@ -133,3 +133,98 @@ def where_or_zero(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     np.negative(bits, out=bits)
     np.bitwise_and(values.view(np.int64), bits, out=bits)
     return bits.view(np.float64)
+
+
+# ----- reading firm inputs where a formula applies -----------------------------------------
+#
+# A formula over firms (economics.py) is written once, element by element. It runs either
+# over every slot (``AtEveryFirm``: whole [W, F] arrays) or only at the slots where it
+# applies (``AtSlots``: flat [W, F] indices), which is much less work when few slots
+# qualify. Both read each input by its shape, so the same formula gets the same numbers.
+
+
+class AtEveryFirm:
+    """Inputs at every firm slot, as [W, F] arrays (or [F], which broadcasts)."""
+
+    def __init__(self, firm_sector: np.ndarray, firm_city: np.ndarray | None = None):
+        self.firm_sector, self.firm_city = firm_sector, firm_city
+
+    def firm(self, values: np.ndarray) -> np.ndarray:
+        """A [W, F] firm quantity."""
+        return values
+
+    def slot(self, values: np.ndarray) -> np.ndarray:
+        """An [F] quantity per firm slot."""
+        return values
+
+    def sector(self, values: np.ndarray) -> np.ndarray:
+        """An [S] sector parameter, at each slot's sector."""
+        return values[self.firm_sector]
+
+    def world_sector(self, values: np.ndarray) -> np.ndarray:
+        """A [W, S] sector quantity, at each firm's sector."""
+        return values[:, self.firm_sector]
+
+    def city(self, values: np.ndarray) -> np.ndarray:
+        """A [W, C] city quantity, at each firm's city."""
+        assert self.firm_city is not None
+        return at_firm_city(values, self.firm_city)
+
+    def city_sector(self, values: np.ndarray) -> np.ndarray:
+        """A [W, C, S] quantity, at each firm's city and sector."""
+        assert self.firm_city is not None
+        return at_firm_city_sector(values, self.firm_city, self.firm_sector)
+
+    def scatter(self, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+        """A [W, F] array of the formula's values (here: the values themselves)."""
+        return np.broadcast_to(values, shape).astype(np.float64, copy=True)
+
+
+class AtSlots(AtEveryFirm):
+    """Inputs at the flat [W, F] indices ``idx`` (``w * F + f``), as 1-D arrays in ``idx``
+    order; ``scatter`` puts a formula's values back into a [W, F] array of zeros."""
+
+    def __init__(self, idx: np.ndarray, firm_sector: np.ndarray, firm_city: np.ndarray | None = None):
+        super().__init__(firm_sector, firm_city)
+        self.idx = idx
+        self.w, self.f = np.divmod(idx, len(firm_sector))
+        self._sector: np.ndarray | None = None
+        self._city: np.ndarray | None = None
+
+    @property
+    def sectors(self) -> np.ndarray:
+        """The sector of each slot."""
+        if self._sector is None:
+            self._sector = self.firm_sector[self.f]
+        return self._sector
+
+    @property
+    def cities(self) -> np.ndarray:
+        """The city of each slot's firm."""
+        if self._city is None:
+            assert self.firm_city is not None
+            self._city = np.take(self.firm_city.reshape(-1), self.idx)
+        return self._city
+
+    def firm(self, values: np.ndarray) -> np.ndarray:
+        return np.take(values.reshape(-1), self.idx)
+
+    def slot(self, values: np.ndarray) -> np.ndarray:
+        return values[self.f]
+
+    def sector(self, values: np.ndarray) -> np.ndarray:
+        return values[self.sectors]
+
+    def world_sector(self, values: np.ndarray) -> np.ndarray:
+        return values[self.w, self.sectors]
+
+    def city(self, values: np.ndarray) -> np.ndarray:
+        return values[self.w, self.cities]
+
+    def city_sector(self, values: np.ndarray) -> np.ndarray:
+        return values[self.w, self.cities, self.sectors]
+
+    def scatter(self, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+        out = np.zeros(shape)
+        out.reshape(-1)[self.idx] = values
+        return out

@@ -3,8 +3,8 @@
 Density (0..1 per city and sector) grows with local producing firms in the sector itself,
 in the sectors it buys from (inputs) and in those that buy from it, plus suppliers the
 city recruits; it moves a fifth of the way to its target each quarter, so chains take
-years to thicken. Dense chains lower unit costs, lift the local multiplier, draw new
-projects and cushion cash crunches; a failure tears them.
+years to thicken. Dense chains lower unit costs (economics.COST_CUT), lift the local
+multiplier, draw new projects and cushion cash crunches; a failure tears them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from game.engine.world import World
 PRESENCE_SCALE = 0.03  # local capacity, as a share of national demand, that makes a strong presence
 ADJUST = 0.2  # share of the gap to the target closed each quarter
 RECRUIT_DECAY = 0.98  # recruited suppliers drift away without firms to sell to
-COST_CUT = 0.15  # unit-cost reduction at full density
 FAILURE_DAMAGE = 0.75  # density kept in a failed firm's sector and its inputs
 
 

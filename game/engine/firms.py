@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine import arrays, capital, chains
+from game.engine import arrays, capital, chains, economics
+from game.engine.arrays import AtEveryFirm, AtSlots
+from game.engine.economics import IPO_PREMIUM, MATURE_YIELD
 from game.engine.ledger import book
 from game.engine.state import LANE_PRIVATE_ROUND, State, sp_capex
 from game.engine.world import (
@@ -17,27 +19,23 @@ from game.engine.world import (
     FAILED,
     LISTED,
     OPERATING,
+    QUARTERS_PER_YEAR,
     RAMPING,
     World,
     is_live,
     is_producing,
 )
 
-MATURE_YIELD = 0.95
 RAMPED_YIELD = 0.85  # a ramping plant counts as operating from this yield
 WORKING_CAPITAL = 0.15  # share of capex raised on top of it for the losses of the ramp
-FIRM_INTEREST_RATE = 0.05
 CONSTRUCTION_JOBS_SHARE = 0.3
 DISTRESS_QUARTERS_TO_FAIL = 4  # plus up to two more where chains are dense
 IPO_TRACK_RECORD = 4  # profitable quarters in a row before an IPO
 IPO_RAISE = 0.15  # share of the company sold as new shares at the IPO
-IPO_PREMIUM = 1.25  # listed firms trade above private marks (liquidity)
-PRIVATE_DISCOUNT = 0.8  # unlisted firms are marked below listed peers
 LOCKUP_QUARTERS = 4
 PRIVATE_ROUND_SHARE = 0.3  # a private round raises this share of the plant's capex
 UNPAID_SHARE_OF_DEBT = 0.2  # a failed firm's unpaid bills to local suppliers, beyond its cash hole
 UNPAID_GDP_LOSS = 0.5  # local output lost per yuan left unpaid
-QUALITY_COST = 1.0  # unit cost is (1 + this x (0.5 - quality)): weak managers waste a lot
 INCENTIVE_REBATE = 0.5  # share of a firm's local taxes handed back under a tax incentive
 
 
@@ -70,34 +68,28 @@ def start_building(world: World, state: State, w: np.ndarray, f: np.ndarray,
     state.profit_streak[w, f] = 0
 
 
-def unit_cost(world: World, state: State) -> np.ndarray:
+def unit_cost(world: World, state: State, at: AtEveryFirm | None = None) -> np.ndarray:
+    """``economics.unit_cost`` of the firms ``at`` reads: every slot, [W, F], by default."""
     sp = world.sector_params
-    fs = world.firm_sector
-    b = -np.log2(1.0 - sp["learning_rate"][fs])
-    experience = np.maximum(state.cum_output / np.maximum(state.capacity_f, 1e-9), 0.25)
-    learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
-    quality = 1.0 + QUALITY_COST * (0.5 - state.quality)
-    infra = arrays.at_firm_city(state.infrastructure, state.firm_city)
-    chain = 1.0 - chains.COST_CUT * chains.firm_density(world, state)
-    return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
+    at = AtEveryFirm(world.firm_sector, state.firm_city) if at is None else at
+    return economics.unit_cost(
+        base_cost=at.sector(sp["unit_cost"]),
+        exponent=at.slot(economics.learning_exponent(sp["learning_rate"][world.firm_sector])),
+        cum_output=at.firm(state.cum_output), capacity=at.firm(state.capacity_f),
+        quality=at.firm(state.quality), infrastructure=at.city(state.infrastructure),
+        chain_density=at.city_sector(state.density))
 
 
-def unit_cost_at(world: World, state: State, idx: np.ndarray) -> np.ndarray:
-    """``unit_cost(world, state).ravel()[idx]``, computed for those flat [W, F] indices only
-    (the same operations on the same numbers, element by element)."""
-    sp = world.sector_params
-    n_firms = world.n_firms
-    w, f = np.divmod(idx, n_firms)
-    fs = world.firm_sector[f]
-    b = (-np.log2(1.0 - sp["learning_rate"][world.firm_sector]))[f]
-    capacity = np.take(state.capacity_f.reshape(-1), idx)
-    experience = np.maximum(np.take(state.cum_output.reshape(-1), idx) / np.maximum(capacity, 1e-9), 0.25)
-    learning = np.clip((experience / 2.0) ** (-b), 1.0, 2.0)
-    quality = 1.0 + QUALITY_COST * (0.5 - np.take(state.quality.reshape(-1), idx))
-    city = np.take(state.firm_city.reshape(-1), idx)
-    infra = state.infrastructure[w, city]
-    chain = 1.0 - chains.COST_CUT * state.density[w, city, fs]
-    return sp["unit_cost"][fs] * learning * quality * chain / np.sqrt(infra)
+def profit(world: World, state: State, at: AtEveryFirm, output: np.ndarray, revenue: np.ndarray,
+           taxes: np.ndarray) -> np.ndarray:
+    """``economics.quarterly_profit`` of the firms ``at`` reads, given this quarter's
+    output, revenue and taxes [W, F]."""
+    return economics.quarterly_profit(
+        revenue=at.firm(revenue), taxes=at.firm(taxes), output=at.firm(output),
+        unit_cost=unit_cost(world, state, at),
+        capex=at.firm(state.capacity_f) * at.slot(sp_capex(world)),
+        fixed_cost_share=at.sector(world.sector_params["fixed_cost_share"]),
+        debt=at.firm(state.firm_debt))
 
 
 def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,31 +98,18 @@ def operate(world: World, state: State, eff: np.ndarray) -> tuple[np.ndarray, np
     fs = world.firm_sector
     utilisation = np.minimum(1.0, state.demand / state.capacity)[:, fs]
     output = eff * utilisation
-    output /= 4.0
+    output /= QUARTERS_PER_YEAR
     state.cum_output += output
     revenue = output * state.price[:, fs]
     taxes = revenue * sp["tax_rate"][fs]
-    # costs and profit only where something is produced (the same operations on the same
-    # numbers there); elsewhere output and profit are zero
-    idx = np.flatnonzero(eff > 0)
-    f = idx % world.n_firms
-    fixed = np.take(state.capacity_f.reshape(-1), idx) * sp_capex(world)[f]
-    fixed *= sp["fixed_cost_share"][fs][f]
-    fixed /= 4.0
-    cost = np.take(output.reshape(-1), idx) * unit_cost_at(world, state, idx)
-    cost += fixed
-    interest = np.take(state.firm_debt.reshape(-1), idx) * FIRM_INTEREST_RATE
-    interest /= 4.0
-    earned = np.take(revenue.reshape(-1), idx) - cost
-    earned -= interest
-    earned -= np.take(taxes.reshape(-1), idx)
-    profit = np.zeros(eff.shape)
-    profit.reshape(-1)[idx] = earned
+    # profit only where something is produced; elsewhere output and profit are zero
+    at = AtSlots(np.flatnonzero(eff > 0), fs, state.firm_city)
+    earned = at.scatter(profit(world, state, at, output, revenue, taxes), eff.shape)
     state.revenue_f[:] = revenue
-    state.profit_f[:] = profit
-    state.cash += profit
-    state.profit_streak[:] = arrays.where_or_zero(profit > 0, state.profit_streak + 1)
-    revenue *= 4.0
+    state.profit_f[:] = earned
+    state.cash += earned
+    state.profit_streak[:] = arrays.where_or_zero(earned > 0, state.profit_streak + 1)
+    revenue *= QUARTERS_PER_YEAR
     return taxes, revenue
 
 
@@ -283,27 +262,8 @@ def ipos(world: World, state: State) -> np.ndarray:
 
 def revalue(world: World, state: State, annual_revenue: np.ndarray) -> None:
     """Mark every live firm: producing firms on sales, sentiment and their plant; others at cost."""
-    sp = world.sector_params
-    fs = world.firm_sector
-    # only live firms are marked (flat indices; the same operations on the same numbers
-    # there): every other slot is worth zero
-    idx = np.flatnonzero(is_live(state.stage))
-    w, f = np.divmod(idx, world.n_firms)
-    stage = np.take(state.stage.reshape(-1), idx)
-    # revenue already carries today's price; sentiment adds the market's mood on top
-    sentiment = (np.clip(state.sentiment, 0.5, 1.5) ** 0.75)[w, fs[f]]  # per sector, then per firm
-    # equity value: sales times the sector's multiple and mood, plus cash, less debt
-    market = np.take(annual_revenue.reshape(-1), idx) * sp["valuation_multiple"][fs][f] * sentiment
-    market += np.maximum(np.take(state.cash.reshape(-1), idx), 0.0)
-    market -= np.take(state.firm_debt.reshape(-1), idx)
-    market = np.where(stage == LISTED, market * IPO_PREMIUM, market * PRIVATE_DISCOUNT)
-    book_value = np.maximum(np.take(state.paid_in.reshape(-1), idx), 0.0)
-    trading = (stage == OPERATING) | (stage == LISTED)
-    value = np.where(trading, np.maximum(market, 0.5 * book_value), book_value)
-    value = np.where(stage == DISTRESSED, 0.3 * np.maximum(market, 0.2 * book_value), value)
-    marks = np.zeros(state.valuation.shape)
-    marks.reshape(-1)[idx] = np.maximum(value, 0.0)
-    state.valuation[:] = marks
+    state.valuation[:] = economics.marks(world, state.stage, annual_revenue, state.sentiment, state.cash,
+                                         state.firm_debt, state.paid_in)
 
 
 def jobs(world: World, state: State) -> np.ndarray:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from game.engine.economics import MATURE_YIELD, marks
 from game.engine.ledger import N_CATEGORIES
 from game.engine.world import (
     BUILDING,
@@ -19,6 +20,7 @@ from game.engine.world import (
     NOT_YET,
     OPERATING,
     PRODUCING,
+    QUARTERS_PER_YEAR,
     RAMPING,
     STAGE_CODES,
     World,
@@ -42,6 +44,8 @@ LANE_SPAWN_SIGNAL = 6
 LANE_SPAWN_SIZE = 7
 LANE_PRIVATE_ROUND = 8
 LANE_SENTIMENT = 9
+JOBS_PER_M_RESIDENTS = 550.0  # thousands employed per million residents (about 55%)
+NEVER = -1_000_000  # the turn an event last fired for a city where it never has
 
 
 @dataclass
@@ -160,7 +164,7 @@ class State:
     spawned: np.ndarray  # [W] projects that appeared during play so far
     # events (events.py): E compiled events, G flags, M temporary modifiers
     ev_count: np.ndarray  # [W, C, E] int32 times each event fired for each city
-    ev_last: np.ndarray  # [W, C, E] int32 turn it last fired (events.NEVER: not yet)
+    ev_last: np.ndarray  # [W, C, E] int32 turn it last fired (NEVER: not yet)
     ev_target: np.ndarray  # [W, C, E] int32 firm slot or sector it bound (-1: none)
     ev_choice: np.ndarray  # [W, C, E] int8 option last chosen (-1: none yet)
     ev_due: np.ndarray  # [W, C, E] int32 turn a queued event is due (-1: none)
@@ -236,7 +240,7 @@ def _event_arrays(world: World, W: int) -> dict[str, np.ndarray]:
             flags[:, :, table.flags.index(name)] = True
     return {
         "ev_count": np.zeros((W, C, E), dtype=np.int32),
-        "ev_last": np.full((W, C, E), -1_000_000, dtype=np.int32),
+        "ev_last": np.full((W, C, E), NEVER, dtype=np.int32),
         "ev_target": np.full((W, C, E), -1, dtype=np.int32),
         "ev_choice": np.full((W, C, E), -1, dtype=np.int8),
         "ev_due": np.full((W, C, E), -1, dtype=np.int32),
@@ -278,7 +282,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         return np.tile(np.array([getattr(c, attr) for c in cities], dtype=np.float64), (W, 1))
 
     gdp = city_col("gdp_bn")
-    fiscal = gdp * (city_col("tax_take") + city_col("transfers_share")) / 4
+    fiscal = gdp * (city_col("tax_take") + city_col("transfers_share")) / QUARTERS_PER_YEAR
     land_share = city_col("land_share")
     land_q = fiscal * land_share / (1 - land_share)
     sp = world.sector_params
@@ -310,11 +314,16 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         elif st == RAMPING:
             yld[:, i] = sp["start_yield"][s]
         elif st >= OPERATING:
-            yld[:, i] = 0.95
+            yld[:, i] = MATURE_YIELD
     capacity = other + np.zeros((W, S))
     for i, f in enumerate(world.firms):
         if stage[0, i] in PRODUCING:
             capacity[:, world.sector_index[f.sector]] += cap[:, i] * yld[:, i]
+    price = _start_price(world, demand, capacity)
+    sentiment = price.copy()  # investors start where prices stand
+    paid_in = cap * sp_capex(world) * (stage >= BUILDING)
+    # firms already producing at the start are marked to market like any other quarter
+    valuation = marks(world, stage, cap * yld * price[:, world.firm_sector], sentiment, cash, fdebt, paid_in)
 
     state = State(
         turn=0, seed=seed, world_ids=ids, over=np.zeros(W, dtype=bool),
@@ -323,7 +332,7 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         debt=city_col("debt_bn"), land_bank=city_col("land_bank_ha"),
         land_price=city_col("land_price_bn_per_ha"), land_pressure=np.zeros((W, C)),
         land_sold_q=np.zeros((W, C)), base_gdp=gdp.copy(), gdp=gdp,
-        jobs=city_col("population_m") * 550.0,  # thousands employed, about 55% of residents
+        jobs=city_col("population_m") * JOBS_PER_M_RESIDENTS,
         population=city_col("population_m"), infrastructure=city_col("infrastructure"),
         dev_fulfilment=np.ones((W, C)), attention=np.full((W, C), float(sc.attention_per_turn)),
         invested=np.zeros((W, C)), realised=np.zeros((W, C)), written_off=np.zeros((W, C)),
@@ -331,12 +340,12 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         land_hist=np.repeat(land_q[:, :, None], 4, axis=2),
         ledger=np.zeros((W, C, N_CATEGORIES)),
         demand=demand, demand_shock=np.zeros((W, S)), other_capacity=other,
-        capacity=capacity, price=_start_price(world, demand, capacity),
+        capacity=capacity, price=price,
         stage=stage, firm_city=firm_city, capacity_f=cap, build_left=build_left,
         yield_f=yld, cum_output=cap * yld, cash=cash, firm_debt=fdebt,
-        revenue_f=np.zeros((W, F)), profit_f=np.zeros((W, F)), valuation=np.zeros((W, F)),
+        revenue_f=np.zeros((W, F)), profit_f=np.zeros((W, F)), valuation=valuation,
         jobs_f=np.zeros((W, F)), waited=np.zeros((W, F)), distress_q=np.zeros((W, F)),
-        paid_in=cap * sp_capex(world) * (stage >= BUILDING),
+        paid_in=paid_in,
         quality=np.tile(world.firm_quality, (W, 1)), quality_signal=np.tile(world.firm_quality, (W, 1)),
         ask=np.tile(world.firm_ask, (W, 1)), offered_stake=np.tile(world.firm_offered_stake, (W, 1)),
         name_index=np.zeros((W, F), dtype=np.int64), profit_streak=np.zeros((W, F)),
@@ -347,13 +356,9 @@ def new_state(world: World, n_worlds: int = 1, seed: int | None = None,
         fund_city_share=np.zeros((W, C, S)), incentive_left=np.zeros((W, C, S)),
         credibility=city_col("credibility"), patience=np.ones((W, C)),
         unpaid_suppliers=np.zeros((W, C)), growth_parts=np.zeros((W, C, len(GROWTH_DRIVERS))),
-        firm_gdp=np.zeros((W, C)), sentiment=_start_price(world, demand, capacity),
+        firm_gdp=np.zeros((W, C)), sentiment=sentiment,
         spawned=np.zeros(W, dtype=np.int64),
         **_event_arrays(world, W),
         noise=Noise.draw(seed, ids, sc.turns, S, C, world.n_events),
     )
-    # firms already producing at the start are marked to market like any other quarter
-    from game.engine.firms import revalue  # firms import this module
-
-    revalue(world, state, state.capacity_f * state.yield_f * state.price[:, world.firm_sector])
     return state
