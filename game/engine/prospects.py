@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine import arrays
+from game.engine.firms import WORKING_CAPITAL, start_building
 from game.engine.ledger import book
 from game.engine.state import (
     LANE_PROSPECT_CITY,
@@ -29,8 +30,18 @@ from game.engine.world import NOT_YET, PROSPECT, PROSPECT_PATIENCE_Q, WITHDRAWN,
 
 ASK_SHARE_OF_CAPEX = 0.35  # a new project asks the city for this share of its capex
 STAKE_PREMIUM = 1.2  # and offers a stake a fifth richer than the money would buy
+MAX_OFFERED_STAKE = 0.9
 SIGNAL_NOISE = 0.3  # due diligence sees quality give or take this much
+# a new project's hidden quality, and its capacity as a share of the sector's usual new
+# project, are drawn evenly over (lowest, lowest + width)
+QUALITY_DRAW = (0.1, 0.8)
+SIZE_DRAW = (0.6, 0.8)
 MAX_SPAWN_PROBABILITY = 0.9
+# how strongly a new project leans to a city: exp(the sum of these times the city's figures)
+DENSITY_PULL = 2.5  # per unit of chain density in the project's sector
+INFRASTRUCTURE_PULL = 2.0  # per unit of infrastructure above the ordinary 1.0
+CREDIBILITY_PULL = 1.5  # per unit of credibility
+INCENTIVE_PULL = 0.5  # while the city offers a tax incentive in the sector
 
 
 def arrive(world: World, state: State) -> None:
@@ -40,12 +51,17 @@ def arrive(world: World, state: State) -> None:
     state.waited[arriving] = 0
 
 
+def pull(density: np.ndarray, infrastructure: np.ndarray, credibility: np.ndarray,
+         incentive_left: np.ndarray) -> np.ndarray:
+    """How strongly a new project leans to a city (unnormalised), element by element."""
+    return np.exp(DENSITY_PULL * density + INFRASTRUCTURE_PULL * (infrastructure - 1.0)
+                  + CREDIBILITY_PULL * credibility + INCENTIVE_PULL * (incentive_left > 0))
+
+
 def attraction(world: World, state: State) -> np.ndarray:
-    """How strongly a new project in each sector leans to each city, [W, C, S] (unnormalised)."""
-    infra = state.infrastructure[:, :, None] - 1.0
-    cred = state.credibility[:, :, None]
-    incentive = (state.incentive_left > 0) * 0.5
-    return np.exp(2.5 * state.density + 2.0 * infra + 1.5 * cred + incentive)
+    """:func:`pull` of each city for a new project in each sector, [W, C, S]."""
+    return pull(state.density, state.infrastructure[:, :, None], state.credibility[:, :, None],
+                state.incentive_left)
 
 
 def spawn(world: World, state: State) -> None:
@@ -78,13 +94,9 @@ def spawn(world: World, state: State) -> None:
 
 
 def _attraction_to(state: State, w: np.ndarray, sector: np.ndarray) -> np.ndarray:
-    """``attraction`` of each city for the sector of each world ``w`` only, [n, C] (the same
-    numbers as ``attraction(world, state)[w, :, sector]``)."""
-    infra = state.infrastructure[w] - 1.0
-    cred = state.credibility[w]
-    density = state.density[w, :, sector]
-    incentive = (state.incentive_left[w, :, sector] > 0) * 0.5
-    return np.exp(2.5 * density + 2.0 * infra + 1.5 * cred + incentive)
+    """``attraction`` of each city for the sector of each world ``w`` only, [n, C]."""
+    return pull(state.density[w, :, sector], state.infrastructure[w], state.credibility[w],
+                state.incentive_left[w, :, sector])
 
 
 def _spare_slots(world: World) -> np.ndarray:
@@ -96,8 +108,8 @@ def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.nda
           u: np.ndarray) -> None:
     sp = world.sector_params
     s = world.firm_sector[f]
-    quality = 0.1 + 0.8 * u[:, LANE_SPAWN_QUALITY]
-    size = sp["prospect_capacity_bn"][s] * (0.6 + 0.8 * u[:, LANE_SPAWN_SIZE])
+    quality = _within(QUALITY_DRAW, u[:, LANE_SPAWN_QUALITY])
+    size = sp["prospect_capacity_bn"][s] * _within(SIZE_DRAW, u[:, LANE_SPAWN_SIZE])
     capex = size * sp_capex(world)[f]
     # every slot written through one flat index (the same cells as [w, f])
     flat = np.asarray(w, dtype=np.intp) * world.n_firms + f
@@ -107,7 +119,9 @@ def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.nda
     np.put(state.quality, flat, quality)
     np.put(state.quality_signal, flat, np.clip(quality + SIGNAL_NOISE * (2 * u[:, LANE_SPAWN_SIGNAL] - 1), 0.0, 1.0))
     np.put(state.ask, flat, ASK_SHARE_OF_CAPEX * capex)
-    np.put(state.offered_stake, flat, np.minimum(STAKE_PREMIUM * ASK_SHARE_OF_CAPEX / (1 + 0.15), 0.9))
+    # the stake the ask buys at cost (the capex and its working capital), plus the premium
+    np.put(state.offered_stake, flat,
+           np.minimum(STAKE_PREMIUM * ASK_SHARE_OF_CAPEX / (1 + WORKING_CAPITAL), MAX_OFFERED_STAKE))
     np.put(state.name_index, flat, state.spawned[w])
     state.spawned[w] += 1
     for arr in (state.waited, state.distress_q, state.build_left, state.yield_f, state.cum_output,
@@ -120,12 +134,14 @@ def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.nda
     state.cost_basis[w, f, :] = 0.0
 
 
+def _within(draw: tuple[float, float], u: np.ndarray) -> np.ndarray:
+    """A uniform draw ``u`` in [0, 1) spread evenly over (lowest, lowest + width)."""
+    lowest, width = draw
+    return lowest + width * u
+
+
 def wait_or_leave(world: World, state: State) -> None:
     """Prospects wait for terms; the player's unbacked ones go to a rival or give up."""
-    from game.engine.firms import (
-        start_building,  # firms import capital, which is fine; avoid a cycle
-    )
-
     waiting = state.stage == PROSPECT
     state.waited += waiting  # one more quarter where waiting (adding 0.0 elsewhere changes nothing)
     leaving = waiting & (state.waited >= PROSPECT_PATIENCE_Q)

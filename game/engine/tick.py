@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine import arrays, capital, chains, firms, prospects
+from game.engine import arrays, capital, chains, events, firms, prospects, rivals
 from game.engine import land as land_market
 from game.engine.firms import start_building  # noqa: F401  (re-exported for callers)
 from game.engine.ledger import LAND, REVENUE_MASK, book  # noqa: F401  (LAND for callers)
-from game.engine.state import State
+from game.engine.state import JOBS_PER_M_RESIDENTS, State
 from game.engine.world import World, is_producing
 
 SUPPLIER_MULTIPLIER = 1.5  # local value added and jobs around a strategic firm, per unit of its own, at density 0.5
@@ -25,7 +25,6 @@ INFRA_GROWTH = 0.03  # growth a year per unit of log infrastructure index
 INFRA_DEPRECIATION = 0.005  # share of infrastructure above the ordinary level lost each quarter
 CHAIN_GROWTH = 0.06  # extra base growth a year when the city's chains are dense in every sector
 EMERGENCY_PATIENCE_COST = 0.1  # the province's patience lost each quarter the city borrows to pay its bills
-JOBS_PER_M_RESIDENTS = 550.0  # thousands employed per million residents (about 55%)
 # the ledger columns that count as fiscal revenue, in ledger order: summing only these gives
 # the same numbers as summing every column times REVENUE_MASK (the others add exact zeros)
 REVENUE_COLUMNS = np.nonzero(REVENUE_MASK)[0]
@@ -41,8 +40,6 @@ def begin_turn(world: World, state: State) -> None:
 
 def end_turn(world: World, state: State) -> None:
     """Advance every world one quarter. Actions for this turn were applied before."""
-    from game.engine import events, rivals  # both use modules that import this one
-
     rivals.act(world, state)
     prospects.wait_or_leave(world, state)
     eff = _markets(world, state)
