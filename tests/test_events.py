@@ -12,6 +12,7 @@ from game.content.loader import load_content
 from game.engine import events as ev
 from game.engine.actions import ChooseEvent, parse_action
 from game.engine.build import build_world
+from game.engine.events import dice
 from game.engine.ledger import K
 from game.engine.session import Refused, Session
 from game.engine.state import new_state, state_hash
@@ -382,6 +383,24 @@ def test_once_and_cooldown(content):
         state.turn += 1
     assert [f[0] for f in fires] == [1, 1, 1, 1, 1]
     assert [f[1] for f in fires] == [1, 1, 2, 2, 3]
+
+
+def test_the_dice_steps_say_why_an_event_was_held_back(content):
+    """The per-quarter steps a tool can ask one by one: the chance came up, but ``once`` or
+    the cooldown held the event back, and ``roll`` (what the tick uses) agrees."""
+    world = make_world(content, ["once", "cooldown"])
+    state, *_ = staged(world)
+    tab = world.event_table
+    once, cooldown = tab.index["once"], tab.index["cooldown"]
+    ev.step(world, state)  # both fire at turn 2
+    state.turn += 1
+    t = state.turn
+    assert dice.chance_came_up(tab, state, t)[0, 0, [once, cooldown]].all()
+    assert not dice.once_allows(tab, state)[0, 0, once]
+    assert dice.once_allows(tab, state)[0, 0, cooldown]
+    assert not dice.cooled_down(tab, state, t)[0, 0, cooldown]
+    assert dice.cooled_down(tab, state, t + 1)[0, 0, cooldown]
+    assert not dice.roll(tab, state, t, ~state.over)[[once, cooldown], 0, 0].any()
 
 
 def test_mtth_is_a_chance_of_one_over_it(content):

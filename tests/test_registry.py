@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from game.engine import events as ev
+from game.engine.events.effects import new_value, write
 from game.engine.registry import FIELDS, METRICS, SCOPES, Ctx
 from game.engine.state import new_state
 from game.engine.tick import begin_turn, end_turn
@@ -83,7 +84,7 @@ def test_every_field_writes_its_own_cells_and_keeps_its_range(hefei, played, nam
     before = state.copy()
     old = spec.read(ctx)
     effect = ev.CEffect("set", spec=spec, value=1e6)
-    ev._write(hefei, state, spec, ctx, old, ev._new_value(effect, ctx, old))
+    write(hefei, state, spec, ctx, old, new_value(effect, ctx, old))
     new = spec.read(ctx)
     assert (new <= spec.hi).all()
     assert not np.array_equal(new, old) or (old == spec.hi).all()
@@ -93,7 +94,7 @@ def test_every_field_writes_its_own_cells_and_keeps_its_range(hefei, played, nam
     untouched = getattr(state, spec.array)[1]  # world 1 is not among the pairs
     assert np.array_equal(untouched, getattr(before, spec.array)[1]), name
     low = ev.CEffect("set", spec=spec, value=-1e6)
-    ev._write(hefei, state, spec, ctx, new, ev._new_value(low, ctx, new))
+    write(hefei, state, spec, ctx, new, new_value(low, ctx, new))
     assert (spec.read(ctx) >= spec.lo).all()
     if spec.ledger:
         np.testing.assert_allclose(state.treasury - state.treasury_open, state.ledger.sum(axis=2), atol=1e-6)

@@ -90,7 +90,7 @@ def spawn(world: World, state: State) -> None:
     free = (stage == NOT_YET) | (stage == WITHDRAWN)
     has = free.any(axis=1)
     f = slots[has, np.argmax(free[has], axis=1)]
-    _open(world, state, w[has], f, city[has], u[has])
+    open_slot(world, state, w[has], f, city[has], u[has])
 
 
 def _attraction_to(state: State, w: np.ndarray, sector: np.ndarray) -> np.ndarray:
@@ -104,8 +104,10 @@ def _spare_slots(world: World) -> np.ndarray:
     return np.stack([np.nonzero(world.spare & (world.firm_sector == s))[0] for s in range(world.n_sectors)])
 
 
-def _open(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.ndarray,
-          u: np.ndarray) -> None:
+def open_slot(world: World, state: State, w: np.ndarray, f: np.ndarray, city: np.ndarray,
+              u: np.ndarray) -> None:
+    """A new project in spare slot ``f`` of worlds ``w``, asking ``city`` for terms; its
+    quality, size and signal come from this quarter's draws ``u`` [n, lanes]."""
     sp = world.sector_params
     s = world.firm_sector[f]
     quality = _within(QUALITY_DRAW, u[:, LANE_SPAWN_QUALITY])

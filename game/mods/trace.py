@@ -20,6 +20,7 @@ import numpy as np
 from game.bots import Bot
 from game.content.schema import AllOf, AnyOf, Between, Compare, FlagIs, NotOf
 from game.engine import events
+from game.engine.events import dice
 from game.engine.registry import METRICS, Ctx
 from game.engine.state import State, new_state, state_hash
 from game.engine.tick import begin_turn, end_turn
@@ -93,7 +94,7 @@ def _step(world: World, state: State, asked: list[str]) -> Quarter:
     quarter = Quarter(t, world.date_label(t))
     seen = state.copy()  # as the step will see it, once open decisions are settled
     events.resolve_defaults(world, seen)
-    events._expire_modifiers(world, seen, tab, t)  # noqa: SLF001  (the step's own bookkeeping)
+    events.expire_modifiers(world, seen, tab, t)  # the step's own bookkeeping
     cities = range(world.n_cities)
     why = {}
     for eid in asked:
@@ -152,8 +153,7 @@ def _why_not(world: World, state: State, ev: Any, c: int) -> str | None:
             reasons.append(f"cooldown: it fired in {world.date_label(last)} (turn {last}); it may fire again "
                            f"from turn {last + int(tab.cooldown[e])}")
         else:
-            roll = float((np.float32(state.noise.event_uniform[0, t, e]) + np.float32((events.PHI * c) % 1.0))
-                         % np.float32(1.0))
+            roll = float(dice.draws(state, t)[0, c, e])
             if not roll < float(tab.thresholds[int(bool(state.human[0, c])), e]):
                 reasons.append(f"chance: the dice gave {roll:.3f}; it needs below {float(tab.p[e]):.3g}")
     ctx = Ctx(world, state, np.array([0]), np.array([c]))
