@@ -81,8 +81,8 @@ def equity_value(stage: np.ndarray, annual_revenue: np.ndarray, multiple: np.nda
     book_value = np.maximum(paid_in, 0.0)
     trading = (stage == OPERATING) | (stage == LISTED)
     value = np.where(trading, np.maximum(market, BOOK_FLOOR * book_value), book_value)
-    value = np.where(stage == DISTRESSED, DISTRESSED_MARK * np.maximum(market, DISTRESSED_BOOK_FLOOR * book_value),
-                     value)
+    distressed = DISTRESSED_MARK * np.maximum(market, DISTRESSED_BOOK_FLOOR * book_value)
+    value = np.where(stage == DISTRESSED, distressed, value)
     return np.maximum(value, 0.0)
 
 

@@ -29,7 +29,8 @@ from game.engine.world import (
 RAMPED_YIELD = 0.85  # a ramping plant counts as operating from this yield
 WORKING_CAPITAL = 0.15  # share of capex raised on top of it for the losses of the ramp
 CONSTRUCTION_JOBS_SHARE = 0.3
-DISTRESS_QUARTERS_TO_FAIL = 4  # plus up to two more where chains are dense
+DISTRESS_QUARTERS_TO_FAIL = 4  # plus up to DENSE_CHAIN_GRACE more where chains are dense
+DENSE_CHAIN_GRACE = 2.0  # extra quarters of distress survived at full chain density
 IPO_TRACK_RECORD = 4  # profitable quarters in a row before an IPO
 IPO_RAISE = 0.15  # share of the company sold as new shares at the IPO
 LOCKUP_QUARTERS = 4
@@ -37,6 +38,18 @@ PRIVATE_ROUND_SHARE = 0.3  # a private round raises this share of the plant's ca
 UNPAID_SHARE_OF_DEBT = 0.2  # a failed firm's unpaid bills to local suppliers, beyond its cash hole
 UNPAID_GDP_LOSS = 0.5  # local output lost per yuan left unpaid
 INCENTIVE_REBATE = 0.5  # share of a firm's local taxes handed back under a tax incentive
+RAMP_SPEED = 3.0  # a plant closes 1 - e^-3 (95%) of its yield gap over its sector's ramp_quarters
+# private rounds
+CASH_RUNWAY_QUARTERS = 2.0  # a firm looks for money when its cash covers fewer quarters of burn
+ROUND_ODDS_BASE = (0.4, 0.3)  # added to the city's credibility and to the firm's quality signal
+MAX_ROUND_ODDS = 0.95
+LOSS_MAKER_ODDS = 0.4  # investors shun firms that lose money on every sale ...
+DISTRESSED_ODDS = 0.5  # ... and distressed ones most of all
+MIN_PRE_MONEY = 0.05  # a round prices the firm at no less than this share of its paid-in equity
+FIRM_SPREAD = 0.6180339887  # the golden ratio's fraction (to ten places): one draw per world, spread over firms
+# failures
+FAILURE_CREDIBILITY_LOSS = 0.08  # for each city that loses money in a failure
+FAILED_RESCUE_CREDIBILITY_LOSS = 0.07  # more for a city that rescued the firm in vain
 
 
 def producing_mask(state: State) -> np.ndarray:
@@ -133,7 +146,7 @@ def build_and_ramp(world: World, state: State) -> np.ndarray:
     # Yields climb the learning curve while a plant produces; good managers climb faster.
     idx = np.flatnonzero(is_producing(stage) & ~done)  # only where the yield grows
     f = idx % world.n_firms
-    step = 1.0 - np.exp(-3.0 / sp["ramp_quarters"][fs])
+    step = 1.0 - np.exp(-RAMP_SPEED / sp["ramp_quarters"][fs])
     old = np.take(state.yield_f.reshape(-1), idx)
     grown = old + (MATURE_YIELD - old) * step[f] * (0.5 + np.take(state.quality.reshape(-1), idx))
     np.put(state.yield_f, idx, np.minimum(grown, MATURE_YIELD))
@@ -153,7 +166,7 @@ def private_rounds(world: World, state: State) -> None:
     live = is_live(stage) & (stage != LISTED)
     capex = capex_total(world, state)
     burn = np.where(stage == BUILDING, capex / sp["build_quarters"][fs], np.maximum(-state.profit_f, 0.0))
-    short = live & (state.cash < 2.0 * burn) & (burn > 0)
+    short = live & (state.cash < CASH_RUNWAY_QUARTERS * burn) & (burn > 0)
     # the odds only for the firms short of cash (flat indices; the same operations on the
     # same numbers as over whole rows)
     idx = np.flatnonzero(short)
@@ -165,12 +178,13 @@ def private_rounds(world: World, state: State) -> None:
     producing = is_producing(st)
     appetite = np.where(producing, np.sqrt(appetite), appetite)
     cred = state.credibility[wi, np.take(state.firm_city.reshape(-1), idx)]
-    odds = np.clip(appetite * (0.4 + cred) * (0.3 + np.take(state.quality_signal.reshape(-1), idx)), 0.0, 0.95)
-    # investors shun firms that lose money on every sale, and distressed ones most of all
-    odds = np.where(producing & (np.take(state.profit_f.reshape(-1), idx) < 0), odds * 0.4, odds)
-    odds = np.where(st == DISTRESSED, odds * 0.5, odds)
+    cred_base, signal_base = ROUND_ODDS_BASE
+    signal = np.take(state.quality_signal.reshape(-1), idx)
+    odds = np.clip(appetite * (cred_base + cred) * (signal_base + signal), 0.0, MAX_ROUND_ODDS)
+    odds = np.where(producing & (np.take(state.profit_f.reshape(-1), idx) < 0), odds * LOSS_MAKER_ODDS, odds)
+    odds = np.where(st == DISTRESSED, odds * DISTRESSED_ODDS, odds)
     # one draw per world, spread over firms with the golden ratio so firms differ
-    u = state.noise.uniform[wi, state.turn, LANE_PRIVATE_ROUND] + 0.6180339887 * fi
+    u = state.noise.uniform[wi, state.turn, LANE_PRIVATE_ROUND] + FIRM_SPREAD * fi
     u -= np.floor(u)  # the fractional part: exactly u % 1.0 for u >= 0, and cheaper
     hit = u < odds
     if not hit.any():
@@ -181,7 +195,7 @@ def private_rounds(world: World, state: State) -> None:
     rows = arrays.rows_any(raise_)  # from here on only the worlds where a round happens
     w, raise_ = w[rows], raise_[rows]
     amount = np.where(raise_, PRIVATE_ROUND_SHARE * capex[w], 0.0)
-    pre = np.maximum(state.valuation[w], 0.05 * np.maximum(state.paid_in[w], 1e-9))
+    pre = np.maximum(state.valuation[w], MIN_PRE_MONEY * np.maximum(state.paid_in[w], 1e-9))
     keep = np.where(raise_, pre / (pre + amount), 1.0)
     state.stake[w] *= keep[:, :, None]
     state.cash[w] += amount
@@ -209,7 +223,7 @@ def distress_and_failure(world: World, state: State) -> np.ndarray:
     idx = np.flatnonzero(distressed & ~recovered)
     w, f = np.divmod(idx, world.n_firms)
     density = state.density[w, np.take(state.firm_city.reshape(-1), idx), world.firm_sector[f]]
-    grace = DISTRESS_QUARTERS_TO_FAIL + np.round(2.0 * density)
+    grace = DISTRESS_QUARTERS_TO_FAIL + np.round(DENSE_CHAIN_GRACE * density)
     failing = np.zeros(stage.shape, dtype=bool)
     np.put(failing, idx, np.take(state.distress_q.reshape(-1), idx) >= grace)
     if failing.any():
@@ -226,7 +240,8 @@ def fail(world: World, state: State, failing: np.ndarray) -> None:
     state.written_off[w] += lost_by_city
     rescued = (hit & state.rescued[w])[:, :, None] & (state.cost_basis[w] > 0)
     state.credibility[w] = np.clip(
-        state.credibility[w] + np.where(lost_by_city > 0, -0.08, 0.0) - 0.07 * rescued.any(axis=1), 0.05, 1.0)
+        state.credibility[w] + np.where(lost_by_city > 0, -FAILURE_CREDIBILITY_LOSS, 0.0)
+        - FAILED_RESCUE_CREDIBILITY_LOSS * rescued.any(axis=1), 0.05, 1.0)
     unpaid = np.where(hit, np.maximum(-state.cash[w], 0.0) + UNPAID_SHARE_OF_DEBT * state.firm_debt[w], 0.0)
     by_city = arrays.by_city(state.firm_city[w], unpaid, world.n_cities)
     state.unpaid_suppliers[w] += by_city
