@@ -175,18 +175,13 @@ class AtEveryFirm:
         assert self.firm_city is not None
         return at_firm_city_sector(values, self.firm_city, self.firm_sector)
 
-    def scatter(self, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-        """A [W, F] array of the formula's values (here: the values themselves)."""
-        return np.broadcast_to(values, shape).astype(np.float64, copy=True)
 
-
-class AtSlots(AtEveryFirm):
+class AtSlots:
     """Inputs at the flat [W, F] indices ``idx`` (``w * F + f``), as 1-D arrays in ``idx``
-    order; ``scatter`` puts a formula's values back into a [W, F] array of zeros."""
+    order (the same methods as AtEveryFirm); ``scatter`` puts a formula's values back."""
 
     def __init__(self, idx: np.ndarray, firm_sector: np.ndarray, firm_city: np.ndarray | None = None):
-        super().__init__(firm_sector, firm_city)
-        self.idx = idx
+        self.idx, self.firm_sector, self.firm_city = idx, firm_sector, firm_city
         self.w, self.f = np.divmod(idx, len(firm_sector))
         self._sector: np.ndarray | None = None
         self._city: np.ndarray | None = None
@@ -225,6 +220,10 @@ class AtSlots(AtEveryFirm):
         return values[self.w, self.cities, self.sectors]
 
     def scatter(self, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+        """A [W, F] array of zeros with ``values`` at the slots."""
         out = np.zeros(shape)
         out.reshape(-1)[self.idx] = values
         return out
+
+
+FirmInputs = AtEveryFirm | AtSlots  # where a firm formula reads its inputs

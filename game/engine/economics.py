@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine.arrays import AtEveryFirm, AtSlots
+from game.engine.arrays import AtSlots, FirmInputs
 from game.engine.world import DISTRESSED, LISTED, OPERATING, QUARTERS_PER_YEAR, World, is_live
 
 # production
@@ -86,7 +86,7 @@ def equity_value(stage: np.ndarray, annual_revenue: np.ndarray, multiple: np.nda
     return np.maximum(value, 0.0)
 
 
-def equity_value_at(world: World, at: AtEveryFirm, stage: np.ndarray, annual_revenue: np.ndarray,
+def equity_value_at(world: World, at: FirmInputs, stage: np.ndarray, annual_revenue: np.ndarray,
                     sentiment: np.ndarray, cash: np.ndarray, debt: np.ndarray,
                     paid_in: np.ndarray) -> np.ndarray:
     """:func:`equity_value` of the firms ``at`` reads ([W, F] arrays, sentiment [W, S])."""

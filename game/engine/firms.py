@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine import arrays, capital, chains, economics
-from game.engine.arrays import AtEveryFirm, AtSlots
+from game.engine.arrays import AtEveryFirm, AtSlots, FirmInputs
 from game.engine.economics import IPO_PREMIUM, MATURE_YIELD
 from game.engine.ledger import book
 from game.engine.state import LANE_PRIVATE_ROUND, State, sp_capex
@@ -81,7 +81,7 @@ def start_building(world: World, state: State, w: np.ndarray, f: np.ndarray,
     state.profit_streak[w, f] = 0
 
 
-def unit_cost(world: World, state: State, at: AtEveryFirm | None = None) -> np.ndarray:
+def unit_cost(world: World, state: State, at: FirmInputs | None = None) -> np.ndarray:
     """``economics.unit_cost`` of the firms ``at`` reads: every slot, [W, F], by default."""
     sp = world.sector_params
     at = AtEveryFirm(world.firm_sector, state.firm_city) if at is None else at
@@ -93,7 +93,7 @@ def unit_cost(world: World, state: State, at: AtEveryFirm | None = None) -> np.n
         chain_density=at.city_sector(state.density))
 
 
-def profit(world: World, state: State, at: AtEveryFirm, output: np.ndarray, revenue: np.ndarray,
+def profit(world: World, state: State, at: FirmInputs, output: np.ndarray, revenue: np.ndarray,
            taxes: np.ndarray) -> np.ndarray:
     """``economics.quarterly_profit`` of the firms ``at`` reads, given this quarter's
     output, revenue and taxes [W, F]."""
