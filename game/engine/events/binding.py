@@ -1,12 +1,13 @@
 """Binding: which firm or sector an event fires for, in each (world, city) its dice allow.
 
 One path serves every scope. The scope's candidates (firm slots, sectors, or the single
-"no target" of an event without a scope) are listed as (world, city, candidate) matches,
-only where they can bind: a firm at an allowed stage, in the city itself, a rival's city or
-any, as the scope says. The matches are then kept where the dice came up (or the event is
-due), where the city holds the firm (or not) as ``held`` asks, where a queued event keeps
-the firm or sector it inherited, and where the candidate-level part of the trigger holds;
-the first match of each (world, city), or the best by the scope's ``by`` metric, binds.
+"no target" of an event without a scope) are listed as (world, city, candidate) matches
+where the dice came up (or the event is due), and only where they can bind: a firm at an
+allowed stage, in the city itself, a rival's city or any, as the scope says. The matches
+are then kept where the city holds the firm (or not) as ``held`` asks, where a queued
+event keeps the firm or sector it inherited, and where the candidate-level part of the
+trigger holds; the first match of each (world, city), or the best by the scope's ``by``
+metric, binds.
 
 Each step is a function a tool can call to see why an event did not bind for a city.
 """
@@ -119,27 +120,29 @@ class Matches:
         return Pairs(self.w[self.row], self.cities[self.col], self.target)
 
 
-def in_scope(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarray) -> Matches:
-    """Every match the scope admits: for a firm scope, its firms at an allowed stage, each
-    with its own city, or every (rival) city, as ``where`` says; otherwise every candidate
-    with every city. Listing only firms at an allowed stage is much less work than a dense
-    [worlds, cities, firm slots] mask: a world has few of them."""
+def in_scope(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarray,
+             ok: np.ndarray) -> Matches:
+    """Every match the scope admits in the (world, city) cells where ``ok`` [n, Cc]: for a
+    firm scope, its firms at an allowed stage, each with its own city, or every (rival)
+    city, as ``where`` says; otherwise every candidate. Listing only firms at an allowed
+    stage is much less work than a dense [worlds, cities, firm slots] mask: a world has few."""
     cand = ev.candidates
-    if ev.scope == "firm":
-        row, k = np.nonzero(ev.stage_ok[state.stage[w[:, None], cand]])
-    else:
-        row, k = np.divmod(np.arange(len(w) * len(cand)), len(cand))
+    if ev.scope != "firm":
+        row, col = np.nonzero(ok)
+        n_k = len(cand)
+        return Matches(ev, w, cities, np.repeat(row, n_k), np.repeat(col, n_k), np.tile(np.arange(n_k), len(row)))
+    row, k = np.nonzero(ev.stage_ok[state.stage[w[:, None], cand]])
     if ev.where == "own":
         col_of = np.full(world.n_cities, -1)
         col_of[cities] = np.arange(len(cities))
         col = col_of[state.firm_city[w[row], cand[k]]]
-        return Matches(ev, w, cities, row, col, k).keep(col >= 0)
-    n_c = len(cities)  # every city of the event may bind the candidate (a rival's, or any)
-    col = np.tile(np.arange(n_c), len(row))
-    m = Matches(ev, w, cities, np.repeat(row, n_c), col, np.repeat(k, n_c))
-    if ev.where == "rival":
-        m = m.keep(state.firm_city[w[m.row], m.target] != cities[m.col])
-    return m
+        m = Matches(ev, w, cities, row, col, k).keep(col >= 0)
+    else:  # every city of the event may bind the firm (a rival's, or any)
+        n_c = len(cities)
+        m = Matches(ev, w, cities, np.repeat(row, n_c), np.tile(np.arange(n_c), len(row)), np.repeat(k, n_c))
+        if ev.where == "rival":
+            m = m.keep(state.firm_city[w[m.row], m.target] != cities[m.col])
+    return m.keep(ok[m.row, m.col])
 
 
 def held_as_asked(state: State, m: Matches) -> np.ndarray:
@@ -180,8 +183,7 @@ def bind(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.ndarr
          due: np.ndarray) -> Pairs:
     """The binding of each (world, city) where ``ok`` [n, Cc] (the dice came up or the
     event is due, and the world-level part held); ``due`` [n, Cc] marks the queued ones."""
-    m = in_scope(world, state, ev, w, cities)
-    m = m.keep(ok[m.row, m.col])
+    m = in_scope(world, state, ev, w, cities, ok)
     if ev.held is not None:
         m = m.keep(held_as_asked(state, m))
     if due.any():
