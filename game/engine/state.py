@@ -162,7 +162,7 @@ class State:
     # sectors [W, S]
     sentiment: np.ndarray  # investors' mood; an IPO window is open above IPO_WINDOW
     spawned: np.ndarray  # [W] projects that appeared during play so far
-    # events (events.py): E compiled events, G flags, M temporary modifiers
+    # events (the events package): E compiled events, G flags, M temporary modifiers
     ev_count: np.ndarray  # [W, C, E] int32 times each event fired for each city
     ev_last: np.ndarray  # [W, C, E] int32 turn it last fired (NEVER: not yet)
     ev_target: np.ndarray  # [W, C, E] int32 firm slot or sector it bound (-1: none)

@@ -3,8 +3,8 @@
 ``begin_turn`` opens a turn (ledger cleared, attention restored, prospects arrive);
 the player and the rivals act; ``end_turn`` runs the economy in a fixed order: rivals,
 prospects, markets, firms, chains, cities, budget, land, capital; then the new quarter's
-events (events.py). Every money flow is booked in the ledger. No Python loop runs over
-worlds.
+events (game/engine/events). Every money flow is booked in the ledger. No Python loop runs
+over worlds.
 """
 
 from __future__ import annotations
