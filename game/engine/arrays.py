@@ -183,23 +183,9 @@ class AtSlots:
     def __init__(self, idx: np.ndarray, firm_sector: np.ndarray, firm_city: np.ndarray | None = None):
         self.idx, self.firm_sector, self.firm_city = idx, firm_sector, firm_city
         self.w, self.f = np.divmod(idx, len(firm_sector))
-        self._sector: np.ndarray | None = None
-        self._city: np.ndarray | None = None
-
-    @property
-    def sectors(self) -> np.ndarray:
-        """The sector of each slot."""
-        if self._sector is None:
-            self._sector = self.firm_sector[self.f]
-        return self._sector
-
-    @property
-    def cities(self) -> np.ndarray:
-        """The city of each slot's firm."""
-        if self._city is None:
-            assert self.firm_city is not None
-            self._city = np.take(self.firm_city.reshape(-1), self.idx)
-        return self._city
+        self.sectors = firm_sector[self.f]  # the sector of each slot
+        # the city of each slot's firm (None when the formula reads no city)
+        self.cities = None if firm_city is None else np.take(firm_city.reshape(-1), idx)
 
     def firm(self, values: np.ndarray) -> np.ndarray:
         return np.take(values.reshape(-1), self.idx)

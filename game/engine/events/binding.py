@@ -129,6 +129,8 @@ def in_scope(world: World, state: State, ev: CEvent, w: np.ndarray, cities: np.n
     cand = ev.candidates
     if ev.scope != "firm":
         row, col = np.nonzero(ok)
+        if len(cand) == 1:
+            return Matches(ev, w, cities, row, col, np.zeros(len(row), dtype=np.intp))
         n_k = len(cand)
         return Matches(ev, w, cities, np.repeat(row, n_k), np.repeat(col, n_k), np.tile(np.arange(n_k), len(row)))
     row, k = np.nonzero(ev.stage_ok[state.stage[w[:, None], cand]])
@@ -166,7 +168,7 @@ def pick(world: World, state: State, m: Matches) -> Pairs:
     """The match that binds in each (world, city): the first candidate, or the one with the
     most (``pick = "max"``) or least of the scope's ``by`` metric, the first among equals."""
     ev = m.ev
-    if len(ev.candidates) == 1:  # one match at most per (world, city), already in their order
+    if len(ev.candidates) == 1 or not len(m):  # one match at most per (world, city), in their order
         return m.pairs()
     if ev.pick == "first" or ev.by is None:
         order = np.lexsort((m.k, m.col, m.row))

@@ -36,30 +36,57 @@ class Compared:
     firm: int | None = None  # a fixed firm slot the comparison reads instead of the scope's
     sector: int | None = None  # a fixed sector, likewise
 
+    def holds(self, ctx: Ctx) -> Any:
+        v = self.get(with_fixed(ctx, self.firm, self.sector))
+        return self.op(v, self.value) if self.op is not None else (v >= self.lo) & (v <= self.hi)
+
 
 @dataclass(frozen=True)
 class AllOfThese:
     parts: tuple[Node, ...]
+
+    def holds(self, ctx: Ctx) -> Any:
+        out: Any = True
+        for part in self.parts:
+            out = out & part.holds(ctx)
+            if not np.any(out):  # nothing can hold any more: skip the rest
+                return out
+        return out
 
 
 @dataclass(frozen=True)
 class AnyOfThese:
     parts: tuple[Node, ...]
 
+    def holds(self, ctx: Ctx) -> Any:
+        out: Any = False
+        for part in self.parts:
+            out = out | part.holds(ctx)
+        return out
+
 
 @dataclass(frozen=True)
 class NotThis:
     part: Node
 
+    def holds(self, ctx: Ctx) -> Any:
+        return ~np.asarray(self.part.holds(ctx), dtype=bool)
+
 
 @dataclass(frozen=True)
 class Flag:
-    index: int  # into State.flags' last axis
+    index: int  # into State.flags' last axis; -1 for a flag no event sets
+
+    def holds(self, ctx: Ctx) -> Any:
+        return ctx.state.flags[ctx.w, ctx.c, self.index] if self.index >= 0 else False
 
 
 @dataclass(frozen=True)
 class Never:
     """A condition that cannot hold here (it reads a firm or sector the scenario lacks)."""
+
+    def holds(self, ctx: Ctx) -> Any:
+        return False
 
 
 Node = Compared | AllOfThese | AnyOfThese | NotThis | Flag | Never
@@ -126,28 +153,7 @@ def with_fixed(ctx: Ctx, f: int | None, s: int | None) -> Ctx:
 def holds(node: Node | None, ctx: Ctx) -> Any:
     """Whether a compiled condition holds, for every index the context binds (a bool or a
     bool array of their broadcast shape); no condition (None) always holds."""
-    if node is None:
-        return True
-    if isinstance(node, Compared):
-        v = node.get(with_fixed(ctx, node.firm, node.sector))
-        return node.op(v, node.value) if node.op is not None else (v >= node.lo) & (v <= node.hi)
-    if isinstance(node, AllOfThese):
-        out: Any = True
-        for part in node.parts:
-            out = out & holds(part, ctx)
-            if not np.any(out):  # nothing can hold any more: skip the rest
-                return out
-        return out
-    if isinstance(node, AnyOfThese):
-        out = False
-        for part in node.parts:
-            out = out | holds(part, ctx)
-        return out
-    if isinstance(node, NotThis):
-        return ~np.asarray(holds(node.part, ctx), dtype=bool)
-    if isinstance(node, Flag) and node.index >= 0:
-        return ctx.state.flags[ctx.w, ctx.c, node.index]
-    return False  # Never, or a flag no event sets
+    return True if node is None else node.holds(ctx)
 
 
 # ----- splitting a trigger by what it reads ---------------------------------------------------
